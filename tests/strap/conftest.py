@@ -1,0 +1,7 @@
+"""HA-free suite: `strap` is imported top-level (see tests/hafree.py)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import hafree  # noqa: E402, F401  (side effect: the component folder on sys.path)
