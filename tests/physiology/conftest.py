@@ -4,4 +4,4 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import hafree  # noqa: E402, F401  (side effect: the component folder on sys.path)
+import hafree  # noqa: F401  (side effect: the component folder on sys.path)
