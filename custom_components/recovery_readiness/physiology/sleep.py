@@ -139,6 +139,16 @@ def _require_tz(tz: object) -> None:
         raise TypeError(msg)
 
 
+def _epochs_per_day(epoch_s: int) -> int:
+    if isinstance(epoch_s, bool) or not isinstance(epoch_s, int) or epoch_s <= 0:
+        msg = f"epoch_s must be a positive whole number of seconds, got {epoch_s!r}"
+        raise ValueError(msg)
+    if SECONDS_PER_DAY % epoch_s:
+        msg = f"epoch_s must divide a day ({SECONDS_PER_DAY} s) evenly, got {epoch_s}"
+        raise ValueError(msg)
+    return SECONDS_PER_DAY // epoch_s
+
+
 def _elapsed_s(start: datetime, end: datetime) -> float:
     """Real elapsed seconds (UTC arithmetic, immune to the shared-tzinfo wall-clock rule)."""
     return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds()
@@ -622,16 +632,6 @@ def find_nights(
 
 
 # --------------------------------------------------------------------------- SRI
-
-
-def _epochs_per_day(epoch_s: int) -> int:
-    if isinstance(epoch_s, bool) or not isinstance(epoch_s, int) or epoch_s <= 0:
-        msg = f"epoch_s must be a positive whole number of seconds, got {epoch_s!r}"
-        raise ValueError(msg)
-    if SECONDS_PER_DAY % epoch_s:
-        msg = f"epoch_s must divide a day ({SECONDS_PER_DAY} s) evenly, got {epoch_s}"
-        raise ValueError(msg)
-    return SECONDS_PER_DAY // epoch_s
 
 
 def _sri_counts(states: Sequence[int | None], epoch_s: int) -> tuple[int, int, int]:
