@@ -1,0 +1,53 @@
+"""pytest fixtures for the emulated strap on HA's real bluetooth stack.
+
+Use from a conftest (or a test module)::
+
+    from emulated.fixtures import emulated_link, emulated_proxy, emulated_strap  # noqa: F401
+
+``tests/`` must be on ``sys.path`` (``--import-mode=importlib`` does not add it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from .harness import EmulatedLink, wait_until_seen
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncGenerator
+
+    from homeassistant.core import HomeAssistant
+
+    from .proxy import EmulatedProxy
+    from .strap import EmulatedStrap
+
+
+@pytest.fixture
+async def emulated_link(
+    hass: HomeAssistant, enable_bluetooth: None
+) -> AsyncGenerator[EmulatedLink]:
+    """A bumble LocalLink; everything added to it is torn down (no lingering timers)."""
+    link = EmulatedLink()
+    try:
+        yield link
+    finally:
+        await link.close()
+        await hass.async_block_till_done()
+
+
+@pytest.fixture
+async def emulated_proxy(hass: HomeAssistant, emulated_link: EmulatedLink) -> EmulatedProxy:
+    """A 3-slot proxy registered in HA's bluetooth manager, scanning."""
+    return await emulated_link.add_proxy(hass, slots=3)
+
+
+@pytest.fixture
+async def emulated_strap(
+    hass: HomeAssistant, emulated_link: EmulatedLink, emulated_proxy: EmulatedProxy
+) -> EmulatedStrap:
+    """A strap that is worn: advertising and already seen by HA (connectable)."""
+    strap = await emulated_link.add_strap(advertise=True)
+    await wait_until_seen(hass, strap.address)
+    return strap
