@@ -261,6 +261,7 @@ def test_night_is_the_longest_period_per_noon_to_noon_day():
         SleepEpisode(at(day, 22), at(day + timedelta(days=1), 2)),  # 4 h
         SleepEpisode(at(day + timedelta(days=1), 3), at(day + timedelta(days=1), 7, 30)),  # 4.5 h
         SleepEpisode(at(day, 14), at(day, 14, 30)),  # nap, never the night
+        SleepEpisode(at(day + timedelta(days=1), 9), at(day + timedelta(days=1), 11)),  # 2 h
     ]
     (main,) = find_nights(merge_episodes(episodes), tz=AMS)
     assert main.night_of == day

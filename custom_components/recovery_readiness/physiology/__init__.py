@@ -6,5 +6,25 @@ formula and its reference (see README "The readiness model"). Too little data ra
 """
 
 from .errors import InsufficientDataError
+from .sleep import (
+    Nap,
+    SleepEpisode,
+    SleepNight,
+    SleepRules,
+    SleepSummary,
+    recommended_bedtime,
+    sleep_regularity_index,
+    summarize_nights,
+)
 
-__all__ = ["InsufficientDataError"]
+__all__ = [
+    "InsufficientDataError",
+    "Nap",
+    "SleepEpisode",
+    "SleepNight",
+    "SleepRules",
+    "SleepSummary",
+    "recommended_bedtime",
+    "sleep_regularity_index",
+    "summarize_nights",
+]
