@@ -1,0 +1,463 @@
+"""RR artefact detection and correction after Lipponen & Tarvainen (2019) (science.md §3).
+
+Detection classifies every RR interval from two normalised series: the successive difference
+``dRR`` and the deviation from the local median ``mRR``, each divided by a time-varying threshold
+``alpha * QD`` (quartile deviation over 91 beats). Ectopic beats are recognised in the subspace
+(s11, s12), long/short beats in (s11, s22) or by ``|mRR| > 3``; a long beat whose half fits the
+local median is a *missed* beat, a short beat that together with the next one fits the local
+median is an *extra* beat.
+
+Correction: extra beats are merged with the following interval, missed beats are split into two
+equal intervals, every other flagged interval (ectopic, long, short, out of the physiological
+range) is replaced by linear interpolation between its nearest unflagged neighbours. The
+corrected series keeps the beat count right for MeanNN/SDNN; for RMSSD the result also lists
+``breaks`` so that no successive difference touches a value the correction invented
+(science.md §3.4: interpolated values are never differenced).
+
+Written from the paper; NeuroKit2 (MIT) ``signal_fixpeaks(method="Kubios")`` was used only as a
+cross-check (benchmarks/validate_hrv.py).
+
+References:
+    Lipponen J.A., Tarvainen M.P. (2019). A robust algorithm for heart rate variability time
+    series artefact correction using novel beat classification. J Med Eng Technol
+    43(3):173-181. doi:10.1080/03091902.2019.1640306.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Final
+
+from ._rolling import quantile_sorted, rolling
+from .errors import InsufficientDataError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = [
+    "ALPHA",
+    "C1",
+    "C2",
+    "CANDIDATE_THRESHOLD",
+    "LONG_SHORT_THRESHOLD",
+    "MEDIAN_WINDOW_BEATS",
+    "MIN_INTERVALS",
+    "MIN_QD_MS",
+    "QD_WINDOW_BEATS",
+    "RR_MAX_MS",
+    "RR_MIN_MS",
+    "ArtifactKind",
+    "RrCorrection",
+    "classify_rr",
+    "correct_rr",
+]
+
+# Model constants: Lipponen & Tarvainen (2019), section 2 / Figure 1 (science.md §3.2).
+ALPHA: Final = 5.2
+"""Threshold scale: ``Th = ALPHA * QD`` (Lipponen & Tarvainen 2019)."""
+QD_WINDOW_BEATS: Final = 91
+"""Centred window, beats, of the quartile deviation behind Th1 and Th2 (L&T 2019)."""
+MEDIAN_WINDOW_BEATS: Final = 11
+"""Centred window, beats, of the local median RR ``medRR`` (L&T 2019)."""
+C1: Final = 0.13
+"""Slope of the ectopic decision boundary in the (s11, s12) plane (L&T 2019)."""
+C2: Final = 0.17
+"""Intercept of the ectopic decision boundary in the (s11, s12) plane (L&T 2019)."""
+CANDIDATE_THRESHOLD: Final = 1.0
+"""A beat needs classification when ``|dRR / Th1| > 1`` (L&T 2019)."""
+LONG_SHORT_THRESHOLD: Final = 3.0
+"""A beat is long/short when ``|mRR / Th2| > 3`` (L&T 2019)."""
+
+# Physiological range: hrv-analysis ``remove_outliers`` defaults (science.md §3.1).
+RR_MIN_MS: Final = 300.0
+"""Shortest plausible RR interval, ms (science.md §3.1)."""
+RR_MAX_MS: Final = 2000.0
+"""Longest plausible RR interval, ms (science.md §3.1)."""
+
+MIN_QD_MS: Final = 1000.0 / 1024.0
+"""Project guard: a quartile deviation is never taken below one RR tick (1/1024 s).
+
+Below the strap's resolution dispersion is quantisation, and a zero QD (a constant stretch)
+would make every non-zero difference infinitely significant. Not part of the paper; it only
+acts on series with QD < 0.98 ms.
+"""
+MIN_INTERVALS: Final = 3
+"""Fewest intervals ``correct_rr`` accepts: subspace s22 looks two beats ahead."""
+
+_QUARTILE_LOW: Final = 0.25
+_QUARTILE_HIGH: Final = 0.75
+
+
+class ArtifactKind(StrEnum):
+    """Class of a flagged RR interval."""
+
+    ECTOPIC = "ectopic"
+    """Ectopic (premature/compensatory) beat: interpolated."""
+    MISSED = "missed"
+    """Undetected beat, one interval spans two: split into two equal halves."""
+    EXTRA = "extra"
+    """Spurious beat splitting one interval in two: merged with the next interval."""
+    LONG = "long"
+    """Long interval that is not a missed beat: interpolated."""
+    SHORT = "short"
+    """Short interval that is not an extra beat: interpolated."""
+    OUT_OF_RANGE = "out_of_range"
+    """Outside 300-2000 ms and not resolved as missed/extra: interpolated."""
+
+
+# Flagged kinds whose value is replaced by interpolation.
+_INTERPOLATED_KINDS: Final = frozenset(
+    {ArtifactKind.ECTOPIC, ArtifactKind.LONG, ArtifactKind.SHORT, ArtifactKind.OUT_OF_RANGE}
+)
+
+
+# Corrected values whose successive differences are not trusted (see ``RrCorrection.breaks``).
+# A merged extra beat restores the true interval exactly (the two parts sum to it), so its
+# differences are kept; split and interpolated values are estimates and end the segment.
+# Measured in benchmarks/validate_hrv.py (section "break policy").
+_UNTRUSTED_KINDS: Final = frozenset(
+    {
+        ArtifactKind.ECTOPIC,
+        ArtifactKind.MISSED,
+        ArtifactKind.LONG,
+        ArtifactKind.SHORT,
+        ArtifactKind.OUT_OF_RANGE,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RrCorrection:
+    """Result of :func:`correct_rr`.
+
+    Attributes:
+        nn_ms: corrected series, ms: extra beats merged, missed beats split, the rest
+            interpolated. Use it for MeanNN, SDNN and beat timing.
+        nn_kinds: for each value of ``nn_ms`` the artefact it replaces, ``None`` if observed.
+        source_indices: for each value of ``nn_ms`` the input index it comes from (the later
+            one of a merged pair), so it can be placed in time.
+        breaks: indices into ``nn_ms`` of beats that must not be differenced with the
+            previous one (they touch a split or interpolated value); pass them to
+            ``time_domain(nn_ms, breaks=...)``.
+        artifact_indices: indices into the input of every interval that was not passed
+            through unchanged (both parts of an extra beat), ascending.
+        artifact_kinds: the kind of each entry of ``artifact_indices``.
+        artifact_ratio: ``len(artifact_indices) / len(rr_ms)``, 0-1.
+        ectopic_count: ectopic beats found.
+        missed_count: missed beats found (each split in two).
+        extra_count: extra beats found (each merged away).
+        long_count: long beats that are not missed beats.
+        short_count: short beats that are not extra beats.
+        out_of_range_count: intervals outside 300-2000 ms not resolved otherwise.
+    """
+
+    nn_ms: tuple[float, ...]
+    nn_kinds: tuple[ArtifactKind | None, ...]
+    source_indices: tuple[int, ...]
+    breaks: tuple[int, ...]
+    artifact_indices: tuple[int, ...]
+    artifact_kinds: tuple[ArtifactKind, ...]
+    artifact_ratio: float
+    ectopic_count: int
+    missed_count: int
+    extra_count: int
+    long_count: int
+    short_count: int
+    out_of_range_count: int
+
+
+def _quartile_deviation(window: list[float]) -> float:
+    """QD = (Q3 - Q1) / 2 of a sorted window, floored at ``MIN_QD_MS``."""
+    qd = (quantile_sorted(window, _QUARTILE_HIGH) - quantile_sorted(window, _QUARTILE_LOW)) / 2
+    return max(qd, MIN_QD_MS)
+
+
+def _median(window: list[float]) -> float:
+    return quantile_sorted(window, 0.5)
+
+
+def _validated(rr_ms: Sequence[float]) -> list[float]:
+    values = [float(v) for v in rr_ms]
+    for v in values:
+        if not (math.isfinite(v) and v > 0.0):
+            msg = f"RR intervals must be finite and positive, got {v}"
+            raise ValueError(msg)
+    if len(values) < MIN_INTERVALS:
+        metric = "correct_rr"
+        raise InsufficientDataError(metric, needed=MIN_INTERVALS, got=len(values))
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class _Subspaces:
+    s11: list[float]
+    mrr_norm: list[float]
+    med_rr: list[float]
+    th2: list[float]
+
+    def s11_at(self, index: int) -> float:
+        """s11 with reflect padding beyond both ends (numpy ``pad(..., "reflect")``)."""
+        last = len(self.s11) - 1
+        if index < 0:
+            index = -index
+        elif index > last:
+            index = 2 * last - index
+        return self.s11[index]
+
+
+def _subspaces(rr: list[float]) -> _Subspaces:
+    n = len(rr)
+    drr = [0.0] + [rr[i] - rr[i - 1] for i in range(1, n)]
+    drr[0] = math.fsum(drr[1:]) / (n - 1)  # first difference: mean of the others
+    th1 = [
+        ALPHA * qd for qd in rolling([abs(d) for d in drr], QD_WINDOW_BEATS, _quartile_deviation)
+    ]
+    s11 = [d / t for d, t in zip(drr, th1, strict=True)]
+    med_rr = rolling(rr, MEDIAN_WINDOW_BEATS, _median)
+    mrr = [r - m for r, m in zip(rr, med_rr, strict=True)]
+    mrr = [2.0 * d if d < 0.0 else d for d in mrr]  # negative deviations count double
+    th2 = [
+        ALPHA * qd for qd in rolling([abs(d) for d in mrr], QD_WINDOW_BEATS, _quartile_deviation)
+    ]
+    mrr_norm = [d / t for d, t in zip(mrr, th2, strict=True)]
+    return _Subspaces(s11=s11, mrr_norm=mrr_norm, med_rr=med_rr, th2=th2)
+
+
+def _is_ectopic(sub: _Subspaces, j: int) -> bool:
+    """Ectopic when the beat and a neighbour move in opposite directions (L&T eq. 1-2)."""
+    s11 = sub.s11[j]
+    if s11 > CANDIDATE_THRESHOLD:
+        s12 = max(sub.s11_at(j - 1), sub.s11_at(j + 1))
+        return s12 < -C1 * s11 - C2
+    if s11 < -CANDIDATE_THRESHOLD:
+        s12 = min(sub.s11_at(j - 1), sub.s11_at(j + 1))
+        return s12 > -C1 * s11 + C2
+    return False
+
+
+def _long_short_kind(rr: list[float], sub: _Subspaces, j: int) -> ArtifactKind | None:
+    """Long/short test and the missed/extra refinement (L&T eq. 3-7)."""
+    s11 = sub.s11[j]
+    if s11 >= 0.0:
+        s22 = min(sub.s11_at(j + 1), sub.s11_at(j + 2))
+    else:
+        s22 = max(sub.s11_at(j + 1), sub.s11_at(j + 2))
+    m = sub.mrr_norm[j]
+    is_long = (s11 > CANDIDATE_THRESHOLD and s22 < -CANDIDATE_THRESHOLD) or (
+        m > LONG_SHORT_THRESHOLD
+    )
+    is_short = (s11 < -CANDIDATE_THRESHOLD and s22 > CANDIDATE_THRESHOLD) or (
+        m < -LONG_SHORT_THRESHOLD
+    )
+    med, th2 = sub.med_rr[j], sub.th2[j]
+    if is_short and j + 1 < len(rr) and abs(rr[j] + rr[j + 1] - med) < th2:
+        return ArtifactKind.EXTRA
+    if is_long and abs(rr[j] / 2.0 - med) < th2:
+        return ArtifactKind.MISSED
+    if is_long:
+        return ArtifactKind.LONG
+    if is_short:
+        return ArtifactKind.SHORT
+    return None
+
+
+def classify_rr(rr_ms: Sequence[float]) -> tuple[ArtifactKind | None, ...]:
+    """Classify each RR interval with the Lipponen-Tarvainen (2019) decision rules.
+
+    Formulas (RR in ms, j = interval index; windows centred, truncated at the edges):
+        dRR_j  = RR_j - RR_{j-1};  dRR_0 = mean(dRR_1 .. dRR_{N-1})
+        Th1_j  = ALPHA * QD(|dRR|) over QD_WINDOW_BEATS (91),  QD = (Q3 - Q1) / 2
+        s11_j  = dRR_j / Th1_j
+        s12_j  = max(s11_{j-1}, s11_{j+1}) if s11_j > 0, min(...) if s11_j < 0
+        s22_j  = min(s11_{j+1}, s11_{j+2}) if s11_j >= 0, max(...) if s11_j < 0
+        medRR_j = median(RR) over MEDIAN_WINDOW_BEATS (11)
+        mRR_j  = RR_j - medRR_j, doubled when negative;  Th2_j = ALPHA * QD(|mRR|) over 91
+        ectopic: (s11 > 1 and s12 < -C1*s11 - C2) or (s11 < -1 and s12 > -C1*s11 + C2)
+        long:  (s11 > 1 and s22 < -1) or mRR/Th2 > 3;  short: (s11 < -1 and s22 > 1) or
+               mRR/Th2 < -3
+        extra: short and |RR_j + RR_{j+1} - medRR_j| < Th2_j
+        missed: long and |RR_j / 2 - medRR_j| < Th2_j
+    A beat is examined when |s11| > 1 or |mRR/Th2| > 3. When |s11_{j+1}| < |s11_{j+2}|,
+    beat j+1 is examined for long/short together with beat j. Subspace values beyond the
+    ends use reflect padding. Quantiles interpolate linearly; QD is floored at
+    ``MIN_QD_MS`` (project guard).
+
+    Minimum data:
+        ``MIN_INTERVALS`` (3) intervals; the 91-beat windows are truncated on shorter series,
+        so thresholds rest on fewer beats below ~91 intervals.
+
+    Args:
+        rr_ms: RR intervals in ms, oldest first, one contiguous segment (no gap inside).
+
+    Returns:
+        One entry per interval: the artefact kind, or ``None`` for a normal beat. An extra
+        beat is marked on its first (short) part only; the physiological range is not
+        applied here (see :func:`correct_rr`).
+
+    Raises:
+        InsufficientDataError: if fewer than 3 intervals are given.
+        ValueError: if an interval is not a finite positive number.
+
+    References:
+        Lipponen J.A., Tarvainen M.P. (2019). J Med Eng Technol 43(3):173-181,
+        doi:10.1080/03091902.2019.1640306 (constants and Figure 1 decision flow).
+    """
+    rr = _validated(rr_ms)
+    sub = _subspaces(rr)
+    n = len(rr)
+    kinds: list[ArtifactKind | None] = [None] * n
+    j = 0
+    while j < n:
+        if abs(sub.s11[j]) <= CANDIDATE_THRESHOLD and abs(sub.mrr_norm[j]) <= LONG_SHORT_THRESHOLD:
+            j += 1
+            continue
+        if _is_ectopic(sub, j):
+            kinds[j] = ArtifactKind.ECTOPIC
+            j += 1
+            continue
+        candidates = [j]
+        if j + 1 < n and abs(sub.s11_at(j + 1)) < abs(sub.s11_at(j + 2)):
+            candidates.append(j + 1)
+        for c in candidates:
+            kinds[c] = _long_short_kind(rr, sub, c)
+        j += len(candidates)
+    return tuple(kinds)
+
+
+def _interpolate(values: list[float], kinds: list[ArtifactKind | None]) -> None:
+    """Replace interpolated kinds in place, linearly (by index) between observed values."""
+    n = len(values)
+    previous = [-1] * n
+    following = [-1] * n
+    last = -1
+    for i in range(n):
+        if kinds[i] is None:
+            last = i
+        previous[i] = last
+    last = -1
+    for i in range(n - 1, -1, -1):
+        if kinds[i] is None:
+            last = i
+        following[i] = last
+    for i, kind in enumerate(kinds):
+        if kind is None or kind not in _INTERPOLATED_KINDS:
+            continue
+        left, right = previous[i], following[i]
+        if left < 0 and right < 0:
+            continue  # nothing observed to interpolate from: keep the raw value
+        if left < 0:
+            values[i] = values[right]
+        elif right < 0:
+            values[i] = values[left]
+        else:
+            w = (i - left) / (right - left)
+            values[i] = values[left] + w * (values[right] - values[left])
+
+
+def correct_rr(rr_ms: Sequence[float]) -> RrCorrection:
+    """Detect RR artefacts (Lipponen & Tarvainen 2019) and correct them.
+
+    Detection: :func:`classify_rr`, then any interval outside ``RR_MIN_MS``-``RR_MAX_MS``
+    (300-2000 ms, science.md §3.1) that the classifier left unflagged becomes
+    ``OUT_OF_RANGE``.
+
+    Correction (L&T 2019 / Kubios): extra -> ``RR_j + RR_{j+1}`` (one interval); missed ->
+    ``RR_j / 2`` twice; ectopic, long, short and out-of-range -> linear interpolation by beat
+    index between the nearest observed intervals (nearest value at the edges). L&T use a cubic
+    spline; the choice only affects MeanNN/SDNN here, because no difference is taken next to
+    an interpolated value.
+
+    Breaks (science.md §3.4): every split or interpolated value ``k`` yields breaks ``k`` and
+    ``k + 1`` in ``nn_ms``, so ``time_domain(c.nn_ms, breaks=c.breaks)`` equals dropping every
+    successive pair that touches a corrected interval. A merged extra beat equals the true
+    interval and keeps its differences.
+
+    Artefact ratio: ``len(artifact_indices) / N``, counting both parts of an extra beat; the
+    measurement rejects above 5 % (science.md §3.4).
+
+    Minimum data:
+        3 intervals (``MIN_INTERVALS``); the 91-beat statistics want >= 91.
+
+    Args:
+        rr_ms: RR intervals in ms, oldest first, one contiguous segment.
+
+    Returns:
+        The :class:`RrCorrection`.
+
+    Raises:
+        InsufficientDataError: if fewer than 3 intervals are given.
+        ValueError: if an interval is not a finite positive number.
+
+    References:
+        Lipponen J.A., Tarvainen M.P. (2019). J Med Eng Technol 43(3):173-181,
+        doi:10.1080/03091902.2019.1640306. Task Force of the ESC and NASPE (1996) for the
+        NN-interval definitions.
+
+    Example:
+        >>> c = correct_rr([800.0] * 20 + [1600.0] + [800.0] * 20)
+        >>> c.missed_count, c.artifact_indices, len(c.nn_ms)
+        (1, (20,), 42)
+    """
+    rr = _validated(rr_ms)
+    labels = list(classify_rr(rr))
+    for i, v in enumerate(rr):
+        if labels[i] is None and not RR_MIN_MS <= v <= RR_MAX_MS:
+            labels[i] = ArtifactKind.OUT_OF_RANGE
+
+    nn: list[float] = []
+    nn_kinds: list[ArtifactKind | None] = []
+    sources: list[int] = []
+    artifact_indices: list[int] = []
+    artifact_kinds: list[ArtifactKind] = []
+    counts = dict.fromkeys(ArtifactKind, 0)
+    n = len(rr)
+    i = 0
+    while i < n:
+        kind = labels[i]
+        if kind is None:
+            nn.append(rr[i])
+            nn_kinds.append(None)
+            sources.append(i)
+            i += 1
+            continue
+        counts[kind] += 1
+        if kind is ArtifactKind.EXTRA:  # classify_rr never marks the last interval extra
+            nn.append(rr[i] + rr[i + 1])
+            nn_kinds.append(kind)
+            sources.append(i + 1)
+            artifact_indices += [i, i + 1]
+            artifact_kinds += [kind, kind]
+            i += 2
+            continue
+        if kind is ArtifactKind.MISSED:
+            nn += [rr[i] / 2.0, rr[i] / 2.0]
+            nn_kinds += [kind, kind]
+            sources += [i, i]
+        else:
+            nn.append(rr[i])  # placeholder, interpolated below
+            nn_kinds.append(kind)
+            sources.append(i)
+        artifact_indices.append(i)
+        artifact_kinds.append(kind)
+        i += 1
+
+    _interpolate(nn, nn_kinds)
+    untrusted = [k for k, kind in enumerate(nn_kinds) if kind in _UNTRUSTED_KINDS]
+    breaks = sorted({b for k in untrusted for b in (k, k + 1) if 0 < b < len(nn)})
+    return RrCorrection(
+        nn_ms=tuple(nn),
+        nn_kinds=tuple(nn_kinds),
+        source_indices=tuple(sources),
+        breaks=tuple(breaks),
+        artifact_indices=tuple(artifact_indices),
+        artifact_kinds=tuple(artifact_kinds),
+        artifact_ratio=len(artifact_indices) / n,
+        ectopic_count=counts[ArtifactKind.ECTOPIC],
+        missed_count=counts[ArtifactKind.MISSED],
+        extra_count=counts[ArtifactKind.EXTRA],
+        long_count=counts[ArtifactKind.LONG],
+        short_count=counts[ArtifactKind.SHORT],
+        out_of_range_count=counts[ArtifactKind.OUT_OF_RANGE],
+    )
