@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("hypothesis")  # the old-stack venv (HA 2025.4 pins) has no hypothesis
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strap.exceptions import ProtocolError
