@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import doctest
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import physiology.sleep
 import pytest
 from physiology import InsufficientDataError
 from physiology.sleep import (
@@ -728,3 +730,7 @@ def test_recommended_bedtime_from_a_real_summary():
     assert summary.usual_bedtime == time(23, 30)
     bed = recommended_bedtime(summary, tz=AMS, day=date(2026, 1, 12))
     assert bed == at(date(2026, 1, 12), 22, 30)  # 7-h nights, 8-h target: one hour earlier
+
+
+def test_docstring_examples_hold():
+    assert doctest.testmod(physiology.sleep).failed == 0
