@@ -1,6 +1,13 @@
-"""Config flow: a heart-rate strap found over Bluetooth, or picked from a list."""
+"""Config flow: a heart-rate strap found over Bluetooth, or picked from a list.
+
+Before an entry is created the flow connects once (test-before-configure): a strap held by a
+phone app, or out of reach of every adapter and proxy, gives a clear error instead of an entry
+that never works.
+"""
 
 from __future__ import annotations
+
+import asyncio
 
 from typing import Any
 
@@ -12,11 +19,29 @@ from homeassistant.components.bluetooth import (
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_ADDRESS
 
-from .const import DOMAIN, HEART_RATE_SERVICE_UUID
+from .const import DOMAIN, HEART_RATE_SERVICE_UUID, LOGGER
+from .strap import HeartRateStrap, StrapError
+
+CONNECT_TEST_TIMEOUT_S = 45.0
+"""One attempt may wait out bleak-retry-connector's retries through a busy proxy."""
 
 
 def _title(info: BluetoothServiceInfoBleak) -> str:
     return info.name or info.address
+
+
+async def _async_test_connection(info: BluetoothServiceInfoBleak) -> str | None:
+    """Connect once, subscribe, disconnect; return an error key or None when it worked."""
+    strap = HeartRateStrap(info.device, info.advertisement, notify_battery=False)
+    try:
+        async with asyncio.timeout(CONNECT_TEST_TIMEOUT_S):
+            await strap.connect()
+    except (StrapError, TimeoutError) as err:
+        LOGGER.debug("%s: connection test failed: %r", _title(info), err)
+        return "cannot_connect"
+    finally:
+        await strap.disconnect("connection test done")
+    return None
 
 
 class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -44,28 +69,34 @@ class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Confirm a discovered strap."""
         assert self._discovery is not None  # noqa: S101  (set by async_step_bluetooth)
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(
-                title=_title(self._discovery), data={CONF_ADDRESS: self._discovery.address}
-            )
+            if (error := await _async_test_connection(self._discovery)) is None:
+                return self.async_create_entry(
+                    title=_title(self._discovery), data={CONF_ADDRESS: self._discovery.address}
+                )
+            errors["base"] = error
         self._set_confirm_only()
         return self.async_show_form(
             step_id="bluetooth_confirm",
             description_placeholders={"name": _title(self._discovery)},
+            errors=errors,
         )
 
-    async def async_step_user(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Pick one of the straps seen nearby."""
+        errors: dict[str, str] = {}
         if user_input is not None:
             address = user_input[CONF_ADDRESS]
             await self.async_set_unique_id(address, raise_on_progress=False)
             self._abort_if_unique_id_configured()
             info = self._discovered[address]
-            return self.async_create_entry(title=_title(info), data={CONF_ADDRESS: address})
+            if (error := await _async_test_connection(info)) is None:
+                return self.async_create_entry(title=_title(info), data={CONF_ADDRESS: address})
+            errors["base"] = error
 
         configured = self._async_current_ids(include_ignore=False)
+        self._discovered.clear()
         for info in async_discovered_service_info(self.hass, connectable=True):
             if HEART_RATE_SERVICE_UUID in info.service_uuids and info.address not in configured:
                 self._discovered[info.address] = info
@@ -80,4 +111,5 @@ class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
                     )
                 }
             ),
+            errors=errors,
         )

@@ -79,14 +79,14 @@ def test_every_translation_key_used_in_code_exists(en):
 
 def test_a_translation_key_used_in_code_but_missing_fails(en, tmp_path):
     (tmp_path / "sensor.py").write_text(
-        'X = SensorEntityDescription(key="hr", translation_key="heart_rate")\n'
+        'X = SensorEntityDescription(key="hr", translation_key="not_a_sensor")\n'
         "raise HomeAssistantError(translation_domain=DOMAIN, translation_key='no_slot')\n"
         'return self.async_abort(reason="cannot_connect")\n'.replace("return ", ""),
         encoding="utf-8",
     )
     assert missing_translations(en, tmp_path) == [
         "sensor.py uses config.abort.cannot_connect, missing from en.json",
-        "sensor.py uses entity.sensor.heart_rate.name, missing from en.json",
+        "sensor.py uses entity.sensor.not_a_sensor.name, missing from en.json",
         "sensor.py uses exceptions.no_slot.message, missing from en.json",
     ]
 

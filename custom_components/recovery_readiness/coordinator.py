@@ -1,0 +1,442 @@
+"""Push coordinator of one heart-rate strap: connection, availability, live values, beat stream.
+
+Notification bytes → `strap` (parse) → this coordinator → a frozen `StrapSnapshot` → entities.
+The connection follows ../shared/docs/ble-heart-rate.md §6.3: advert-driven reconnect, bounded
+back-off otherwise, a long cool-down and a repair issue when no proxy has a free slot.
+
+Recorder load: entities are written from the snapshot, which is published at most once per
+`PUBLISH_INTERVAL_S` while the strap streams at ~1 Hz (heart rate = median of the frames since
+the last publication); connection changes publish at once. Every beat still reaches beat
+listeners immediately, in memory (`async_add_beat_listener`).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Final
+
+from bleak.backends.device import BLEDevice
+from homeassistant.components import bluetooth
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_ADDRESS, EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later, async_track_time_interval
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+from .const import DOMAIN, LOGGER
+from .physiology import InsufficientDataError
+from .physiology.artifacts import correct_rr
+from .physiology.hrv import time_domain
+from .strap import (
+    HeartRateMeasurement,
+    HeartRateStrap,
+    Reception,
+    StrapConnectionError,
+    StrapInfo,
+    StrapOutOfSlotsError,
+    StrapStats,
+)
+
+PUBLISH_INTERVAL_S: Final = 5.0
+"""At most one state per entity per this many seconds while streaming."""
+STALE_S: Final = 10.0
+"""Live entities are unavailable when the last frame is older than this (§6.2)."""
+ZOMBIE_S: Final = 3 * STALE_S
+"""Connected but silent this long: drop the link actively (§6.3)."""
+WATCHDOG_INTERVAL: Final = timedelta(seconds=5)
+RETRY_BACKOFF_S: Final = (5.0, 10.0, 20.0, 40.0, 60.0)
+"""Delays after consecutive failed connects; the last repeats (bounded back-off)."""
+OUT_OF_SLOTS_COOLDOWN_S: Final = 300.0
+OUT_OF_SLOTS_ISSUE_AFTER: Final = 3
+"""Consecutive out-of-slot failures before the repair issue appears (§5.4)."""
+LIVE_WINDOW_S: Final = 60.0
+LIVE_MIN_SUCCESSIVE: Final = 30
+"""Live RMSSD needs this many successive differences of clean beats in the last 60 s."""
+CONTACT_DEBOUNCE_FRAMES: Final = 2
+
+type RecoveryReadinessConfigEntry = ConfigEntry[StrapCoordinator]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StrapSnapshot:
+    """What the strap entities show; replaced, never mutated."""
+
+    connected: bool = False
+    hr_bpm: float | None = None
+    rmssd_ms: float | None = None
+    sensor_contact: bool | None = None
+    contact_supported: bool = False
+    battery_pct: int | None = None
+    rssi_dbm: int | None = None
+    last_frame_t_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BeatBatch:
+    """The RR intervals of one notification, for in-memory listeners (never recorded).
+
+    Attributes:
+        rr_ms: RR intervals in ms, oldest first.
+        hr_bpm: Heart rate of the frame, None when the strap reports none.
+        sensor_contact: As sent; None when the strap has no contact sensing.
+        t_s: Monotonic receive time (not a beat time: RR values can be seconds old).
+        received_at: Aware receive time.
+        after_gap: True on the first batch after a disconnect: do not join RR across it.
+    """
+
+    rr_ms: tuple[float, ...]
+    hr_bpm: int | None
+    sensor_contact: bool | None
+    t_s: float
+    received_at: datetime
+    after_gap: bool
+
+
+type BeatListener = Callable[[BeatBatch], None]
+
+
+class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
+    """Connects one strap, publishes its live values and fans its beats out."""
+
+    config_entry: RecoveryReadinessConfigEntry
+
+    def __init__(self, hass: HomeAssistant, entry: RecoveryReadinessConfigEntry) -> None:
+        """Prepare; nothing connects before `async_start`."""
+        super().__init__(hass, LOGGER, config_entry=entry, name=entry.title)
+        self.address: str = entry.data[CONF_ADDRESS]
+        self.strap: HeartRateStrap | None = None
+        self.data = StrapSnapshot()
+        self._wanted = False
+        self._connecting = False
+        self._failures = 0
+        self._out_of_slots = 0
+        self._not_before_t = 0.0
+        self._retry_unsub: CALLBACK_TYPE | None = None
+        self._publish_unsub: CALLBACK_TYPE | None = None
+        self._watchdog_unsub: CALLBACK_TYPE | None = None
+        self._strap_unsubs: list[CALLBACK_TYPE] = []
+        self._beat_listeners: list[BeatListener] = []
+        self._hr_window: list[int] = []
+        self._live_rr: deque[tuple[float, float]] = deque()
+        self._contact_run: tuple[bool | None, int] = (None, 0)
+        self._unavailable_logged = False
+        self._last_publish_t = 0.0
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def connected(self) -> bool:
+        """Whether the GATT link is up."""
+        return self.strap is not None and self.strap.is_connected
+
+    @property
+    def streaming(self) -> bool:
+        """Connected and the last frame is fresh: live entities are available."""
+        last = self.data.last_frame_t_s
+        return self.connected and last is not None and time.monotonic() - last <= STALE_S
+
+    @property
+    def info(self) -> StrapInfo:
+        """What the strap said about itself (empty before the first connection)."""
+        return self.strap.info if self.strap else StrapInfo()
+
+    @property
+    def stats(self) -> StrapStats:
+        """Connection and frame counters."""
+        return self.strap.stats if self.strap else StrapStats()
+
+    @callback
+    def async_add_beat_listener(self, listener: BeatListener) -> CALLBACK_TYPE:
+        """Receive every notification's RR intervals as they arrive; returns the unsubscribe."""
+        self._beat_listeners.append(listener)
+
+        @callback
+        def _remove() -> None:
+            self._beat_listeners.remove(listener)
+
+        return _remove
+
+    @callback
+    def async_start(self) -> None:
+        """Follow the strap's adverts and connect whenever it is seen."""
+        self._wanted = True
+        entry = self.config_entry
+        entry.async_on_unload(
+            bluetooth.async_register_callback(
+                self.hass,
+                self._async_on_advertisement,
+                bluetooth.BluetoothCallbackMatcher(address=self.address, connectable=True),
+                bluetooth.BluetoothScanningMode.ACTIVE,
+            )
+        )
+        entry.async_on_unload(
+            self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_on_hass_stop)
+        )
+        self._watchdog_unsub = async_track_time_interval(
+            self.hass, self._async_watchdog, WATCHDOG_INTERVAL, cancel_on_shutdown=True
+        )
+        if device := bluetooth.async_ble_device_from_address(
+            self.hass, self.address, connectable=True
+        ):
+            self._ensure_strap(device)
+            self._schedule_connect()
+
+    async def async_stop(self) -> None:
+        """Stop wanting the strap, cancel timers and disconnect."""
+        self._wanted = False
+        for unsub in (self._retry_unsub, self._publish_unsub, self._watchdog_unsub):
+            if unsub is not None:
+                unsub()
+        self._retry_unsub = self._publish_unsub = self._watchdog_unsub = None
+        for unsub in self._strap_unsubs:
+            unsub()
+        self._strap_unsubs.clear()
+        if self.strap is not None:
+            await self.strap.disconnect("stopped")
+
+    # ------------------------------------------------------------------ connection
+
+    def _ensure_strap(self, device: BLEDevice) -> HeartRateStrap:
+        if self.strap is None:
+            self.strap = strap = HeartRateStrap(device, notify_battery=False)
+            self._strap_unsubs = [
+                strap.register_callback(self._on_measurement),
+                strap.register_disconnected_callback(lambda _gap: self._on_disconnected()),
+            ]
+        else:
+            self.strap.set_ble_device_and_advertisement_data(device, None)
+        return self.strap
+
+    @callback
+    def _async_on_advertisement(
+        self, info: bluetooth.BluetoothServiceInfoBleak, _change: bluetooth.BluetoothChange
+    ) -> None:
+        strap = self._ensure_strap(info.device)
+        strap.set_ble_device_and_advertisement_data(info.device, info.advertisement)
+        if self.data.rssi_dbm != info.rssi:
+            self.data = replace(self.data, rssi_dbm=info.rssi)
+        if not self.connected and time.monotonic() >= self._not_before_t:
+            self._schedule_connect()
+
+    @callback
+    def _schedule_connect(self) -> None:
+        if not self._wanted or self._connecting or self.connected:
+            return
+        self._connecting = True
+        self.config_entry.async_create_background_task(
+            self.hass, self._async_connect(), f"{DOMAIN}-connect-{self.address}"
+        )
+
+    async def _async_connect(self) -> None:
+        strap = self.strap
+        assert strap is not None  # noqa: S101  (set before any connect is scheduled)
+        try:
+            await strap.connect()
+        except StrapOutOfSlotsError:
+            self._out_of_slots += 1
+            self._failures += 1
+            LOGGER.warning(
+                "%s: no Bluetooth adapter or proxy in range has a free connection slot; "
+                "retrying in %d minutes",
+                strap.name,
+                OUT_OF_SLOTS_COOLDOWN_S // 60,
+            )
+            if self._out_of_slots >= OUT_OF_SLOTS_ISSUE_AFTER:
+                self._create_slot_issue(strap.name)
+            self._back_off(OUT_OF_SLOTS_COOLDOWN_S)
+        except StrapConnectionError as err:
+            self._failures += 1
+            self._out_of_slots = 0
+            delay = RETRY_BACKOFF_S[min(self._failures, len(RETRY_BACKOFF_S)) - 1]
+            LOGGER.debug("%s: connect failed (%s); next try in %.0f s", strap.name, err, delay)
+            self._back_off(delay)
+        else:
+            self._failures = self._out_of_slots = 0
+            self._not_before_t = 0.0
+            ir.async_delete_issue(self.hass, DOMAIN, self._slot_issue_id)
+            self._update_device_registry(strap.info)
+            if self._unavailable_logged:
+                LOGGER.info("%s: connected again", strap.name)
+                self._unavailable_logged = False
+            else:
+                LOGGER.debug("%s: connected", strap.name)
+            self.data = replace(
+                self.data, connected=True, battery_pct=strap.info.battery_pct, last_frame_t_s=None
+            )
+            self.async_set_updated_data(self.data)
+        finally:
+            self._connecting = False
+
+    def _back_off(self, delay_s: float) -> None:
+        """No attempt (advert or timer) before `delay_s`; then one timed retry."""
+        self._not_before_t = time.monotonic() + delay_s
+        if self._retry_unsub is not None:
+            self._retry_unsub()
+        self._retry_unsub = async_call_later(self.hass, delay_s, self._async_retry)
+
+    @callback
+    def _async_retry(self, _now: datetime) -> None:
+        self._retry_unsub = None
+        if not self._wanted or self.connected:
+            return
+        if (
+            bluetooth.async_ble_device_from_address(self.hass, self.address, connectable=True)
+            is None
+        ):
+            # Not seen (not worn): wait for its next advert, with a slow safety retry.
+            self._back_off(RETRY_BACKOFF_S[-1])
+            return
+        self._schedule_connect()
+
+    @property
+    def _slot_issue_id(self) -> str:
+        return f"no_connection_slot_{self.address}"
+
+    def _create_slot_issue(self, name: str) -> None:
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._slot_issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="no_connection_slot",
+            translation_placeholders={"name": name},
+        )
+
+    def _update_device_registry(self, info: StrapInfo) -> None:
+        registry = dr.async_get(self.hass)
+        device = registry.async_get_device(connections={(dr.CONNECTION_BLUETOOTH, self.address)})
+        if device is None:
+            return
+        registry.async_update_device(
+            device.id,
+            manufacturer=info.manufacturer or device.manufacturer,
+            model=info.model or device.model,
+            sw_version=info.firmware_revision or device.sw_version,
+            hw_version=info.hardware_revision or device.hw_version,
+        )
+
+    @callback
+    def _on_disconnected(self) -> None:
+        self._live_rr.clear()
+        self._hr_window.clear()
+        self._contact_run = (None, 0)
+        self.data = replace(
+            self.data, connected=False, hr_bpm=None, rmssd_ms=None, last_frame_t_s=None
+        )
+        if not self._unavailable_logged and self._wanted:
+            LOGGER.info("%s: disconnected; waiting for it to advertise again", self.name)
+            self._unavailable_logged = True
+        self.async_set_updated_data(self.data)
+        if self._wanted:
+            self._back_off(RETRY_BACKOFF_S[0])
+
+    async def _async_on_hass_stop(self, _event: Event) -> None:
+        await self.async_stop()
+
+    @callback
+    def _async_watchdog(self, _now: datetime) -> None:
+        """Refresh availability; notice a lost link; drop a link that went silent."""
+        if not self.connected or self.strap is None:
+            if self.data.connected:  # the link dropped before its first frame
+                self._on_disconnected()
+            return
+        last = self.data.last_frame_t_s
+        if last is not None and time.monotonic() - last > ZOMBIE_S:
+            LOGGER.debug("%s: silent for %.0f s; dropping the link", self.name, ZOMBIE_S)
+            self.config_entry.async_create_background_task(
+                self.hass, self.strap.disconnect("stale"), f"{DOMAIN}-stale-{self.address}"
+            )
+        self.async_update_listeners()
+
+    # ------------------------------------------------------------------ stream
+
+    @callback
+    def _on_measurement(self, measurement: HeartRateMeasurement, reception: Reception) -> None:
+        """Per notification, O(1) on the event loop: buffer, fan out, maybe publish."""
+        rr_ms = measurement.rr_ms
+        if reception.gap is not None:
+            self._live_rr.clear()
+        batch = BeatBatch(
+            rr_ms=rr_ms,
+            hr_bpm=measurement.known_hr_bpm,
+            sensor_contact=measurement.sensor_contact,
+            t_s=reception.t_s,
+            received_at=reception.received_at,
+            after_gap=reception.gap is not None,
+        )
+        for listener in tuple(self._beat_listeners):
+            try:
+                listener(batch)
+            except Exception:  # noqa: BLE001  (one bad listener must not stop the stream)
+                LOGGER.exception("%s: error in a beat listener", self.name)
+        if measurement.known_hr_bpm is not None:
+            self._hr_window.append(measurement.known_hr_bpm)
+        if measurement.sensor_contact is not False:
+            for value in rr_ms:
+                self._live_rr.append((reception.t_s, value))
+        while self._live_rr and reception.t_s - self._live_rr[0][0] > LIVE_WINDOW_S:
+            self._live_rr.popleft()
+        contact = self._debounced_contact(measurement.sensor_contact)
+        self.data = replace(
+            self.data,
+            last_frame_t_s=reception.t_s,
+            sensor_contact=contact,
+            contact_supported=self.data.contact_supported or measurement.sensor_contact is not None,
+            battery_pct=self.strap.info.battery_pct if self.strap else self.data.battery_pct,
+        )
+        self._schedule_publish()
+
+    def _debounced_contact(self, value: bool | None) -> bool | None:  # noqa: FBT001
+        previous, count = self._contact_run
+        count = count + 1 if value == previous else 1
+        self._contact_run = (value, count)
+        if count >= CONTACT_DEBOUNCE_FRAMES or self.data.sensor_contact is None:
+            return value
+        return self.data.sensor_contact
+
+    @callback
+    def _schedule_publish(self) -> None:
+        if self._publish_unsub is not None:
+            return
+        wait = self._last_publish_t + PUBLISH_INTERVAL_S - time.monotonic()
+        if wait <= 0:
+            self._publish()
+            return
+        self._publish_unsub = async_call_later(self.hass, wait, self._async_publish_later)
+
+    @callback
+    def _async_publish_later(self, _now: datetime) -> None:
+        self._publish_unsub = None
+        self._publish()
+
+    def _publish(self) -> None:
+        self._last_publish_t = time.monotonic()
+        hr = statistics.median(self._hr_window) if self._hr_window else None
+        self._hr_window.clear()
+        self.data = replace(self.data, hr_bpm=hr, rmssd_ms=self._live_rmssd_ms())
+        self.async_set_updated_data(self.data)
+
+    def _live_rmssd_ms(self) -> float | None:
+        """RMSSD of the clean beats of the last 60 s (artefacts corrected, never bridged)."""
+        rr = [value for _t, value in self._live_rr]
+        try:
+            corrected = correct_rr(rr)
+            return time_domain(
+                corrected.nn_ms,
+                breaks=corrected.breaks,
+                min_successive=LIVE_MIN_SUCCESSIVE,
+                min_duration_s=LIVE_WINDOW_S / 2,
+            ).rmssd_ms
+        except InsufficientDataError:
+            return None
+        except ValueError:
+            LOGGER.debug("%s: live RMSSD skipped for implausible RR values", self.name)
+            return None
