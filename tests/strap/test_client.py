@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import bleak_retry_connector
@@ -674,6 +676,35 @@ async def test_stale_client_callbacks_are_ignored(ble: FakeBle, clock: FakeClock
     strap._on_bleak_disconnected(old)  # late callback from the dropped client
     assert strap.is_connected
     assert strap.stats.gaps == 1
+
+
+async def test_link_dead_without_callback_is_recorded_before_reconnecting(
+    ble: FakeBle, clock: FakeClock
+):
+    ble.profile.callback_on_disconnect = False
+    strap = make_strap(clock)
+    gaps: list[Gap] = []
+    strap.register_disconnected_callback(gaps.append)
+    await strap.connect()
+    zombie = ble.client
+    zombie._connected = False  # link gone, bleak silent
+    assert not strap.is_connected
+    await strap.connect()
+    assert [(g.reason, g.expected) for g in gaps] == [("link lost", False)]
+    assert zombie.disconnect_calls == 1
+    assert strap.is_connected
+    assert ble.client is not zombie
+
+
+async def test_default_clocks_are_monotonic_and_aware_utc(ble: FakeBle):
+    strap = HeartRateStrap(make_ble_device())
+    received = collect(strap)
+    await strap.connect()
+    ble.client.notify(HRM, FRAME_60)
+    reception = received[0][1]
+    assert reception.received_at.tzinfo is UTC
+    assert abs(reception.received_at - datetime.now(UTC)).total_seconds() < 60
+    assert abs(reception.t_s - time.monotonic()) < 60
 
 
 # ---------------------------------------------------------------- identity

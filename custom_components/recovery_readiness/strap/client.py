@@ -256,6 +256,10 @@ class HeartRateStrap:
         async with self._connect_lock:
             if self.is_connected:
                 return
+            if (zombie := self._client) is not None:
+                # The link died without bleak calling back (yet): record it, drop it.
+                self._link_down(UNKNOWN_DISCONNECT_REASON, expected=False)
+                await self._quiet_disconnect(zombie)
             epoch = self._epoch
             await self._close_stale_connections()
             client = await self._establish()
@@ -481,6 +485,16 @@ class HeartRateStrap:
             self._disconnect_reason = None
             if self._client is client:  # the backend did not call back
                 self._link_down(reason, expected=True)
+
+    async def _quiet_disconnect(
+        self, client: bleak_retry_connector.BleakClientWithServiceCache
+    ) -> None:
+        """Disconnect a client we no longer track; errors only logged."""
+        try:
+            async with asyncio.timeout(GATT_TIMEOUT_S):
+                await client.disconnect()
+        except _LINK_ERRORS as err:
+            _LOGGER.debug("%s: disconnecting a dead link failed: %r", self.name, err)
 
     async def _abandon(
         self, client: bleak_retry_connector.BleakClientWithServiceCache, *, reason: str
