@@ -9,19 +9,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from bleak.exc import BleakError
+from bumble import core as bumble_core
 from bumble.core import BaseBumbleError
+from bumble.device import Peer
 from bumble.hci import Address
 
 from ._registry import PROXIES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bleak.backends.device import BLEDevice
-    from bumble.core import UUID as BumbleUUID  # noqa: N811 - bumble's name
-    from bumble.device import Connection, Peer
+    from bumble.device import Connection
     from bumble.gatt_client import CharacteristicProxy, ServiceProxy
 
     from .proxy import EmulatedProxy
@@ -45,7 +47,7 @@ CHAR_PROPERTIES: dict[int, str] = {
 }
 
 
-def bleak_uuid(value: BumbleUUID) -> str:
+def bleak_uuid(value: bumble_core.UUID) -> str:
     """Bumble UUID → bleak's lowercase 128-bit string."""
     return str(uuid.UUID(bytes=bytes(reversed(value.to_bytes(force_128=True)))))
 
@@ -83,7 +85,7 @@ class LinkClientCore:
     def _description(self) -> str:
         return f"{self._proxy.name}: {self.address}"
 
-    async def _core_connect(self, timeout: float | None) -> None:
+    async def _core_connect(self, connect_timeout: float | None) -> None:
         proxy = self._proxy
         if proxy.closed:
             msg = f"{self._description}: proxy is shut down"
@@ -96,17 +98,16 @@ class LinkClientCore:
                     # Same wording family as habluetooth / ESPHome; bleak-retry-connector
                     # matches "available connection" / "connection slot" → out-of-slots.
                     msg = (
-                        f"{self._description}: No available connection slot "
-                        f"({proxy.slots} in use)"
+                        f"{self._description}: No available connection slot ({proxy.slots} in use)"
                     )
                     raise BleakError(msg)
-                conn = await self._le_connect(timeout or self._timeout)
+                conn = await self._le_connect(connect_timeout or self._timeout)
                 proxy.connections[self.address] = conn
         self._conn = conn
         self._lost_called = False
         conn.on("disconnection", self._on_disconnection)
         try:
-            peer = self._new_peer(conn)
+            peer = Peer(conn)
             if proxy.request_mtu:
                 await peer.request_mtu(REQUESTED_MTU)
             await peer.discover_all()
@@ -116,28 +117,22 @@ class LinkClientCore:
             await self._core_disconnect()
             raise
 
-    async def _le_connect(self, timeout: float) -> Connection:
+    async def _le_connect(self, connect_timeout: float) -> Connection:
         proxy = self._proxy
         target = Address(self.address, self._address_type)
         try:
             # bumble's own timeout path sends LE Create Connection Cancel, which its
             # emulated controller acknowledges but never completes: time out here and
             # clear the controller's pending connection instead.
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(connect_timeout):
                 return await proxy.device.connect(target, timeout=None)
         except TimeoutError:
             proxy.controller.pending_le_connection = None
-            msg = f"{self._description}: timed out connecting after {timeout} s"
+            msg = f"{self._description}: timed out connecting after {connect_timeout} s"
             raise TimeoutError(msg) from None
         except BaseBumbleError as err:
             msg = f"{self._description}: connect failed: {err}"
             raise BleakError(msg) from err
-
-    @staticmethod
-    def _new_peer(conn: Connection) -> Peer:
-        from bumble.device import Peer  # noqa: PLC0415 - keep the module import light
-
-        return Peer(conn)
 
     def _on_disconnection(self, reason: int = 0) -> None:
         _LOGGER.debug("%s: disconnected (reason 0x%02X)", self._description, reason)
@@ -199,14 +194,14 @@ class LinkClientCore:
         try:
             return bytearray(await peer.read_value(handle))
         except BaseBumbleError as err:
-            raise self._gatt_error("read", handle, err) from err
+            self._raise_gatt_error("read", handle, err)
 
-    async def _core_write(self, handle: int, data: bytes, response: bool) -> None:  # noqa: FBT001
+    async def _core_write(self, handle: int, data: bytes, response: bool) -> None:
         peer = self._require_peer()
         try:
             await peer.write_value(handle, bytes(data), with_response=response)
         except BaseBumbleError as err:
-            raise self._gatt_error("write", handle, err) from err
+            self._raise_gatt_error("write", handle, err)
 
     async def _core_start_notify(self, handle: int, callback: Callable[[bytearray], None]) -> None:
         peer = self._require_peer()
@@ -218,7 +213,7 @@ class LinkClientCore:
         try:
             await peer.subscribe(char, deliver, prefer_notify=True)
         except BaseBumbleError as err:
-            raise self._gatt_error("subscribe", handle, err) from err
+            self._raise_gatt_error("subscribe", handle, err)
         self._notify[handle] = deliver
 
     async def _core_stop_notify(self, handle: int) -> None:
@@ -229,12 +224,14 @@ class LinkClientCore:
         try:
             await peer.unsubscribe(self._by_handle[handle], deliver)
         except BaseBumbleError as err:
-            raise self._gatt_error("unsubscribe", handle, err) from err
+            self._raise_gatt_error("unsubscribe", handle, err)
 
-    def _gatt_error(self, op: str, handle: int, err: BaseBumbleError) -> BleakError:
+    def _raise_gatt_error(self, op: str, handle: int, err: BaseBumbleError) -> NoReturn:
+        """Raise a BleakError (like bleak-esphome's api_error_as_bleak_error)."""
         code = getattr(err, "error_code", None)
         detail = f"ATT error 0x{code:02X} ({err})" if isinstance(code, int) else str(err)
-        return BleakError(f"{self._description}: {op} handle 0x{handle:04X} failed: {detail}")
+        msg = f"{self._description}: {op} handle 0x{handle:04X} failed: {detail}"
+        raise BleakError(msg) from err
 
     def _resolve_handle(self, specifier: Any) -> int:
         """bleak 0.22 passes a characteristic, a handle or a UUID."""
@@ -244,7 +241,7 @@ class LinkClientCore:
         if isinstance(handle, int):
             return handle
         wanted = str(specifier).lower()
-        if len(wanted) == 4:  # noqa: PLR2004 - 16-bit short form
+        if len(wanted) == 4:
             wanted = f"0000{wanted}-0000-1000-8000-00805f9b34fb"
         for h, obj in self._by_handle.items():
             if bleak_uuid(obj.uuid if hasattr(obj, "uuid") else obj.type) == wanted:

@@ -8,6 +8,7 @@ from bleak.backends.characteristic import BleakGATTCharacteristic
 from bleak.backends.client import BaseBleakClient, NotifyCallback
 from bleak.backends.descriptor import BleakGATTDescriptor
 from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
+from bleak.exc import BleakError
 
 from ._client_core import LinkClientCore, bleak_properties, bleak_uuid
 
@@ -137,18 +138,12 @@ class LinkBleakClient(LinkClientCore, BaseBleakClient):
         """Pairing is not emulated."""
         raise NotImplementedError
 
-    async def get_services(self, **kwargs: Any) -> BleakGATTServiceCollection:
+    async def get_services(self, **_kwargs: Any) -> BleakGATTServiceCollection:
         """Return the collection discovered at connect time."""
         if self.services is None:
-            msg = "Not connected"
-            raise self._gatt_not_connected(msg)
+            msg = f"{self.address}: Not connected"
+            raise BleakError(msg)
         return self.services
-
-    @staticmethod
-    def _gatt_not_connected(msg: str) -> Exception:
-        from bleak.exc import BleakError  # noqa: PLC0415
-
-        return BleakError(msg)
 
     def _build_services(self, services: list[ServiceProxy]) -> None:
         collection = BleakGATTServiceCollection()
@@ -165,27 +160,30 @@ class LinkBleakClient(LinkClientCore, BaseBleakClient):
         self.services = collection
 
     async def read_gatt_char(
-        self, char_specifier: BleakGATTCharacteristic | int | str | uuid.UUID, **kwargs: Any
+        self, char_specifier: BleakGATTCharacteristic | int | str | uuid.UUID, **_kwargs: Any
     ) -> bytearray:
         """Read a characteristic value."""
         return await self._core_read(self._resolve_handle(char_specifier))
 
-    async def read_gatt_descriptor(self, handle: int, **kwargs: Any) -> bytearray:
+    async def read_gatt_descriptor(self, handle: int, **_kwargs: Any) -> bytearray:
         """Read a descriptor value."""
         return await self._core_read(handle)
 
     async def write_gatt_char(
-        self, characteristic: BleakGATTCharacteristic, data: Buffer, response: bool  # noqa: FBT001
+        self,
+        characteristic: BleakGATTCharacteristic,
+        data: Buffer,
+        response: bool,
     ) -> None:
         """Write a characteristic (with or without response)."""
         await self._core_write(characteristic.handle, bytes(data), response)
 
     async def write_gatt_descriptor(self, handle: int, data: Buffer) -> None:
         """Write a descriptor."""
-        await self._core_write(handle, bytes(data), True)  # noqa: FBT003
+        await self._core_write(handle, bytes(data), True)
 
     async def start_notify(
-        self, characteristic: BleakGATTCharacteristic, callback: NotifyCallback, **kwargs: Any
+        self, characteristic: BleakGATTCharacteristic, callback: NotifyCallback, **_kwargs: Any
     ) -> None:
         """Enable notifications (writes the CCCD) and forward each value as a bytearray."""
         await self._core_start_notify(characteristic.handle, callback)

@@ -39,7 +39,7 @@ class LinkBleakClient(LinkClientCore, BaseBleakClient):
         """Peer name (bleak >= 1 API)."""
         return self.address
 
-    async def connect(self, pair: bool, **kwargs: Any) -> None:  # noqa: FBT001 - bleak API
+    async def connect(self, pair: bool, **kwargs: Any) -> None:
         """Connect, exchange MTU 247, discover services."""
         del pair
         await self._core_connect(kwargs.get("timeout"))
@@ -80,29 +80,32 @@ class LinkBleakClient(LinkClientCore, BaseBleakClient):
         self.services = collection
 
     async def read_gatt_char(
-        self, characteristic: BleakGATTCharacteristic, **kwargs: Any
+        self, characteristic: BleakGATTCharacteristic, **_kwargs: Any
     ) -> bytearray:
         """Read a characteristic value."""
         return await self._core_read(characteristic.handle)
 
     async def read_gatt_descriptor(
-        self, descriptor: BleakGATTDescriptor, **kwargs: Any
+        self, descriptor: BleakGATTDescriptor, **_kwargs: Any
     ) -> bytearray:
         """Read a descriptor value."""
         return await self._core_read(descriptor.handle)
 
     async def write_gatt_char(
-        self, characteristic: BleakGATTCharacteristic, data: Buffer, response: bool  # noqa: FBT001
+        self,
+        characteristic: BleakGATTCharacteristic,
+        data: Buffer,
+        response: bool,
     ) -> None:
         """Write a characteristic (with or without response)."""
         await self._core_write(characteristic.handle, bytes(data), response)
 
     async def write_gatt_descriptor(self, descriptor: BleakGATTDescriptor, data: Buffer) -> None:
         """Write a descriptor."""
-        await self._core_write(descriptor.handle, bytes(data), True)  # noqa: FBT003
+        await self._core_write(descriptor.handle, bytes(data), True)
 
     async def start_notify(
-        self, characteristic: BleakGATTCharacteristic, callback: NotifyCallback, **kwargs: Any
+        self, characteristic: BleakGATTCharacteristic, callback: NotifyCallback, **_kwargs: Any
     ) -> None:
         """Enable notifications (writes the CCCD) and forward each value as a bytearray."""
         await self._core_start_notify(characteristic.handle, callback)

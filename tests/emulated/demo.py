@@ -22,6 +22,8 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+
 from .frames import FramePacer, synthetic_rr_ms
 from .harness import EmulatedLink
 
@@ -43,6 +45,7 @@ class DemoStrapHandle:
     def __init__(
         self,
         hass: HomeAssistant,
+        *,
         link: EmulatedLink,
         proxy: EmulatedProxy,
         strap: EmulatedStrap,
@@ -67,14 +70,10 @@ class DemoStrapHandle:
         return self.strap.address
 
     def _start(self) -> None:
-        from homeassistant.const import EVENT_HOMEASSISTANT_STOP  # noqa: PLC0415
-
         self._task = self.hass.async_create_background_task(
             self._stream(), f"emulated demo strap {self.strap.address}"
         )
-        self._unsub_stop = self.hass.bus.async_listen_once(
-            EVENT_HOMEASSISTANT_STOP, self._on_stop
-        )
+        self._unsub_stop = self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._on_stop)
 
     async def _on_stop(self, _event: Event) -> None:
         self._unsub_stop = None
@@ -91,7 +90,7 @@ class DemoStrapHandle:
                 try:
                     await self.strap.notify(frame)
                     self.frames_sent += 1
-                except Exception:  # noqa: BLE001 - keep streaming across link hiccups
+                except Exception:
                     _LOGGER.debug("demo strap: notify failed", exc_info=True)
 
     async def close(self) -> None:
@@ -151,7 +150,9 @@ async def start_demo_strap(
     pacer = FramePacer(
         iter(rr_source) if rr_source is not None else synthetic, contact=True, fallback=synthetic
     )
-    handle = DemoStrapHandle(hass, link, proxy, strap, pacer, period_s)
-    handle._start()  # noqa: SLF001 - construction helper
+    handle = DemoStrapHandle(
+        hass, link=link, proxy=proxy, strap=strap, pacer=pacer, period_s=period_s
+    )
+    handle._start()
     _LOGGER.info("Emulated demo strap %s (%s) advertising via %s", name, strap.address, proxy.name)
     return handle

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 RR_TICKS_PER_SECOND = 1024
 MAX_RR_PER_FRAME_MTU23 = 9  # uint8 HR, no Energy Expended, 20-byte payload
@@ -79,7 +82,7 @@ def synthetic_rr_ms(
     rate in beat time), a slow 0.1 Hz (Mayer-wave) component and small Gaussian noise.
     Same seed, same series.
     """
-    rng = random.Random(seed)  # noqa: S311 - deterministic test data, not crypto
+    rng = random.Random(seed)  # noqa: S311 - deterministic test data
     t = 0.0
     resp_hz = breaths_per_min / 60.0
     resp_phase = rng.uniform(0, 2 * math.pi)
@@ -131,7 +134,7 @@ class FramePacer:
             self._next_rr = self._pull()
             self._next_beat_s = self._next_rr / 1000.0
         self._clock_s += 1.0
-        assert self._next_beat_s is not None  # noqa: S101 - set above
+        assert self._next_beat_s is not None
         while self._next_beat_s <= self._clock_s:
             self._pending.append(self._next_rr)
             self._recent = [*self._recent[-3:], self._next_rr]

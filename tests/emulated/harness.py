@@ -6,6 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from bumble.link import LocalLink
+from homeassistant.components import bluetooth
 
 from .proxy import EmulatedProxy
 from .strap import EmulatedStrap
@@ -62,13 +63,11 @@ class EmulatedLink:
 async def wait_until_seen(
     hass: HomeAssistant,
     address: str,
-    timeout: float = 5.0,  # noqa: ASYNC109
+    timeout_s: float = 5.0,
     *,
     connectable: bool = True,
 ) -> None:
     """Wait until HA's bluetooth manager has a (connectable) ``BLEDevice`` for ``address``."""
-    from homeassistant.components import bluetooth  # noqa: PLC0415
-
-    async with asyncio.timeout(timeout):
-        while bluetooth.async_ble_device_from_address(hass, address, connectable) is None:
+    async with asyncio.timeout(timeout_s):
+        while bluetooth.async_ble_device_from_address(hass, address, connectable) is None:  # noqa: ASYNC110 - manager has no awaitable for it
             await asyncio.sleep(0.005)

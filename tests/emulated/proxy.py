@@ -19,6 +19,7 @@ from bumble.device import Device
 from bumble.hci import Address
 from bumble.host import Host
 from habluetooth import BaseHaRemoteScanner, HaBluetoothConnector
+from homeassistant.components import bluetooth
 
 from ._registry import PROXIES
 from .backend import LinkBleakClient
@@ -63,7 +64,9 @@ def parse_advertisement(
         kind = int(ad_type)
         raw = bytes(data)
         if kind in _AD_UUID16:
-            uuids += [_uuid16(int.from_bytes(raw[i : i + 2], "little")) for i in range(0, len(raw) - 1, 2)]
+            uuids += [
+                _uuid16(int.from_bytes(raw[i : i + 2], "little")) for i in range(0, len(raw) - 1, 2)
+            ]
         elif kind in _AD_UUID32:
             uuids += [
                 f"{int.from_bytes(raw[i : i + 4], 'little'):08x}{_BASE_UUID_TAIL}"
@@ -80,9 +83,9 @@ def parse_advertisement(
             short_name = raw.decode("utf-8", "replace")
         elif kind == _AD_TX_POWER and raw:
             tx_power = int.from_bytes(raw[:1], "little", signed=True)
-        elif kind == _AD_SERVICE_DATA16 and len(raw) >= 2:  # noqa: PLR2004
+        elif kind == _AD_SERVICE_DATA16 and len(raw) >= 2:
             service_data[_uuid16(int.from_bytes(raw[:2], "little"))] = raw[2:]
-        elif kind == _AD_MANUFACTURER and len(raw) >= 2:  # noqa: PLR2004
+        elif kind == _AD_MANUFACTURER and len(raw) >= 2:
             manufacturer[int.from_bytes(raw[:2], "little")] = raw[2:]
     return name or short_name, uuids, service_data, manufacturer, tx_power
 
@@ -92,7 +95,7 @@ class LinkScanner(BaseHaRemoteScanner):
 
     def __init__(self, proxy: EmulatedProxy, connector: HaBluetoothConnector) -> None:
         """Scanner id = proxy source MAC, adapter/name = proxy name."""
-        super().__init__(proxy.source, proxy.name, connector, True)  # noqa: FBT003
+        super().__init__(proxy.source, proxy.name, connector, True)
         self._proxy = proxy
 
     def feed(self, adv: Advertisement) -> None:
@@ -189,8 +192,6 @@ class EmulatedProxy:
 
         Returns the unregister callable (also called by :meth:`close`).
         """
-        from homeassistant.components import bluetooth  # noqa: PLC0415 - HA only here
-
         scanner = LinkScanner(self, self.connector)
         self._scanner = scanner
         self._unsubs.append(scanner.async_setup())
@@ -219,7 +220,7 @@ class EmulatedProxy:
         for conn in list(self.device.connections.values()):
             try:
                 await conn.disconnect()
-            except Exception:  # noqa: BLE001 - teardown is best-effort
+            except Exception:
                 _LOGGER.debug("%s: disconnect during close failed", self.name, exc_info=True)
         if self.device.powered_on:
             await self.device.power_off()

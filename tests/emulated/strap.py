@@ -181,7 +181,7 @@ class EmulatedStrap:
         return bool(self.device.is_advertising)
 
     def is_subscribed(self, characteristic: Characteristic[Any] | None = None) -> bool:
-        """True when a connected central has enabled notifications on 0x2A37 (or ``characteristic``)."""
+        """True when a connected central enabled notifications on 0x2A37 (or ``characteristic``)."""
         handle = (characteristic or self.hrm).handle
         live = {id(c) for c in self.device.connections.values()}
         for bearer, cccds in self.device.gatt_server.subscribers.items():
@@ -190,16 +190,16 @@ class EmulatedStrap:
                 return True
         return False
 
-    async def wait_subscribed(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_subscribed(self, timeout_s: float = 5.0) -> None:
         """Wait until a central subscribed to 0x2A37."""
-        async with asyncio.timeout(timeout):
-            while not self.is_subscribed():
+        async with asyncio.timeout(timeout_s):
+            while not self.is_subscribed():  # noqa: ASYNC110 - bumble exposes no event for it
                 await asyncio.sleep(0.005)
 
-    async def wait_disconnected(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_disconnected(self, timeout_s: float = 5.0) -> None:
         """Wait until no central is connected."""
-        async with asyncio.timeout(timeout):
-            while self.is_connected:
+        async with asyncio.timeout(timeout_s):
+            while self.is_connected:  # noqa: ASYNC110 - state lives in bumble
                 await asyncio.sleep(0.005)
 
     # -- actions ---------------------------------------------------------------------------

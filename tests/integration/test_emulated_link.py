@@ -6,22 +6,16 @@ bleak_retry_connector.establish_connection → HaBleakClientWrapper → bumble-b
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING
+from unittest.mock import patch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/ (for `emulated`)
-
-import asyncio  # noqa: E402
-import logging  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Generator  # noqa: E402
-from unittest.mock import patch  # noqa: E402
-
-import bleak_retry_connector  # noqa: E402
-import pytest  # noqa: E402
-from bleak import BleakClient  # noqa: E402
-from bleak.exc import BleakError  # noqa: E402
-from emulated import (  # noqa: E402
+import bleak_retry_connector
+import pytest
+from bleak.exc import BleakError
+from emulated import (
     BATTERY_LEVEL_UUID,
     BODY_SENSOR_LOCATION_UUID,
     HR_CONTROL_POINT_UUID,
@@ -29,14 +23,22 @@ from emulated import (  # noqa: E402
     HRS_UUID,
     encode_hrm,
 )
-from emulated.backend import LinkBleakClient  # noqa: E402
-from emulated.demo import start_demo_strap  # noqa: E402
-from emulated.fixtures import emulated_link, emulated_proxy, emulated_strap  # noqa: E402, F401
-from emulated.harness import EmulatedLink, wait_until_seen  # noqa: E402
-from emulated.proxy import EmulatedProxy  # noqa: E402
-from emulated.strap import EmulatedStrap  # noqa: E402
-from homeassistant.components import bluetooth  # noqa: E402
-from homeassistant.core import HomeAssistant  # noqa: E402
+from emulated.backend import BLEAK_MAJOR, LinkBleakClient
+from emulated.demo import start_demo_strap
+from emulated.harness import wait_until_seen
+from homeassistant.components import bluetooth
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Generator
+
+    from bleak import BleakClient
+    from emulated.harness import EmulatedLink
+    from emulated.proxy import EmulatedProxy
+    from emulated.strap import EmulatedStrap
+    from homeassistant.core import HomeAssistant
+
+# tests/ is on sys.path via tests/integration/conftest.py; the fixtures come from the harness.
+pytest_plugins = ["emulated.fixtures"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -83,13 +85,25 @@ async def _connect(
     )
 
 
-async def _until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
-    async with asyncio.timeout(timeout):
-        while not predicate():
+async def _until(predicate: Callable[[], bool], timeout_s: float = 5.0) -> None:
+    async with asyncio.timeout(timeout_s):
+        while not predicate():  # noqa: ASYNC110 - polls state owned by bumble/HA
             await asyncio.sleep(0.002)
 
 
-async def test_strap_round_trip_through_ha(
+async def _check_reads_and_writes(client: BleakClient, strap: EmulatedStrap) -> None:
+    # Reads: DIS strings, battery, body sensor location; control point → ATT error 0x80.
+    for uuid, expected in DIS.items():
+        assert await client.read_gatt_char(uuid) == expected
+    assert await client.read_gatt_char(BATTERY_LEVEL_UUID) == bytes([87])
+    assert await client.read_gatt_char(BODY_SENSOR_LOCATION_UUID) == b"\x01"
+    with pytest.raises(BleakError, match="0x80"):
+        await client.write_gatt_char(HR_CONTROL_POINT_UUID, b"\x02", response=True)
+    await client.write_gatt_char(HR_CONTROL_POINT_UUID, b"\x01", response=True)
+    assert strap.control_point_writes == [b"\x02", b"\x01"]
+
+
+async def test_strap_round_trip_through_ha(  # noqa: PLR0915 - one ordered scenario
     hass: HomeAssistant, emulated_proxy: EmulatedProxy, emulated_strap: EmulatedStrap
 ) -> None:
     strap = emulated_strap
@@ -111,15 +125,7 @@ async def test_strap_round_trip_through_ha(
     assert client.mtu_size == 247
     assert emulated_proxy.free_slots() == emulated_proxy.slots - 1
 
-    # Reads: DIS strings, battery, body sensor location; control point → ATT error 0x80.
-    for uuid, expected in DIS.items():
-        assert await client.read_gatt_char(uuid) == expected
-    assert await client.read_gatt_char(BATTERY_LEVEL_UUID) == bytes([87])
-    assert await client.read_gatt_char(BODY_SENSOR_LOCATION_UUID) == b"\x01"
-    with pytest.raises(BleakError, match="0x80"):
-        await client.write_gatt_char(HR_CONTROL_POINT_UUID, b"\x02", response=True)
-    await client.write_gatt_char(HR_CONTROL_POINT_UUID, b"\x01", response=True)
-    assert strap.control_point_writes == [b"\x02", b"\x01"]
+    await _check_reads_and_writes(client, strap)
 
     # Notifications arrive byte-for-byte and in order.
     received: list[bytes] = []
@@ -150,8 +156,10 @@ async def test_strap_round_trip_through_ha(
     assert not client.is_connected
     assert emulated_proxy.free_slots() == emulated_proxy.slots
     await _until(
-        lambda: (i := bluetooth.async_last_service_info(hass, strap.address, True)) is not None
-        and i.time > seen_before.time
+        lambda: (
+            (i := bluetooth.async_last_service_info(hass, strap.address, True)) is not None
+            and i.time > seen_before.time
+        )
     )
     t_readvertised = time.perf_counter()
 
@@ -204,7 +212,7 @@ async def test_out_of_slots(hass: HomeAssistant, emulated_link: EmulatedLink) ->
     assert device is not None
     backend = LinkBleakClient(device, timeout=5.0)
     with pytest.raises(BleakError, match="connection slot"):
-        await (backend.connect(pair=False) if _bleak_major() >= 1 else backend.connect())
+        await (backend.connect(pair=False) if BLEAK_MAJOR >= 1 else backend.connect())
 
     # Freeing the slot lets the second strap in.
     await client.disconnect()
@@ -246,9 +254,3 @@ async def test_demo_strap_streams_realistic_frames(hass: HomeAssistant) -> None:
     assert len(rr_ms) >= 15  # ≈ 0.95 beats per 1-s frame at ≈ 57 bpm
     assert all(850 < rr < 1250 for rr in rr_ms)
     assert max(rr_ms) - min(rr_ms) > 40  # respiratory sinus arrhythmia is visible
-
-
-def _bleak_major() -> int:
-    from emulated.backend import BLEAK_MAJOR  # noqa: PLC0415
-
-    return BLEAK_MAJOR
