@@ -1,17 +1,40 @@
-"""Recovery Readiness: HRV, sleep and training load from a Bluetooth heart-rate strap."""
+"""Recovery Readiness: HRV, sleep and training load from a Bluetooth heart-rate strap.
+
+Two kinds of config entry share this domain: a strap (one per Bluetooth address, found by
+discovery) and a person profile (sleep, morning measurement, readiness). `entry_kind` tells
+them apart; each kind has its own setup module and its own runtime data.
+"""
 
 from __future__ import annotations
 
 from homeassistant.components import bluetooth
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
 
+from .const import DOMAIN, KIND_PERSON
 from .coordinator import RecoveryReadinessConfigEntry, StrapCoordinator
+from .helpers import entry_kind
 
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: RecoveryReadinessConfigEntry) -> bool:
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions once, for every entry."""
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Set up a strap or a person profile."""
+    if entry_kind(entry) == KIND_PERSON:
+        return False  # person profiles arrive with the sleep issue
+    return await _async_setup_strap(hass, entry)
+
+
+async def _async_setup_strap(hass: HomeAssistant, entry: RecoveryReadinessConfigEntry) -> bool:
     """Set up a strap; it connects in the background whenever it is seen (never blocks)."""
     coordinator = StrapCoordinator(hass, entry)
     entry.runtime_data = coordinator
@@ -20,7 +43,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: RecoveryReadinessConfigE
     return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: RecoveryReadinessConfigEntry) -> bool:
+async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Unload a strap or a person profile."""
+    if entry_kind(entry) == KIND_PERSON:
+        return True
+    return await _async_unload_strap(hass, entry)
+
+
+async def _async_unload_strap(hass: HomeAssistant, entry: RecoveryReadinessConfigEntry) -> bool:
     """Unload the platforms, then disconnect the strap and let HA rediscover it."""
     if unloaded := await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         await entry.runtime_data.async_stop()

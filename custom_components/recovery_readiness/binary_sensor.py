@@ -14,8 +14,10 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import KIND_STRAP
 from .coordinator import RecoveryReadinessConfigEntry, StrapCoordinator
 from .entity import StrapEntity
+from .helpers import entry_kind
 
 PARALLEL_UPDATES = 0  # push: nothing is polled
 
@@ -53,6 +55,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the strap's binary sensors."""
+    if entry_kind(entry) != KIND_STRAP:
+        return  # person profiles add their own entities (see person platforms)
     async_add_entities(
         StrapBinarySensor(entry.runtime_data, description) for description in BINARY_SENSORS
     )

@@ -8,7 +8,6 @@ that never works.
 from __future__ import annotations
 
 import asyncio
-
 from typing import Any
 
 import voluptuous as vol

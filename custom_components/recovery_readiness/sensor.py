@@ -20,8 +20,10 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import KIND_STRAP
 from .coordinator import RecoveryReadinessConfigEntry, StrapCoordinator, StrapSnapshot
 from .entity import StrapEntity
+from .helpers import entry_kind
 
 PARALLEL_UPDATES = 0  # push: nothing is polled
 
@@ -80,6 +82,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the strap's sensors."""
+    if entry_kind(entry) != KIND_STRAP:
+        return  # person profiles add their own entities (see person platforms)
     async_add_entities(StrapSensor(entry.runtime_data, description) for description in SENSORS)
 
 
