@@ -15,7 +15,7 @@ from bleak.exc import BleakError
 from bumble import core as bumble_core
 from bumble.core import BaseBumbleError
 from bumble.device import Peer
-from bumble.hci import Address
+from bumble.hci import Address, AddressType
 
 from ._registry import PROXIES
 
@@ -110,7 +110,7 @@ class LinkClientCore:
             peer = Peer(conn)
             if proxy.request_mtu:
                 await peer.request_mtu(REQUESTED_MTU)
-            await peer.discover_all()
+            await peer.discover_all()  # type: ignore[no-untyped-call]
             self._peer = peer
             self._build_services(peer.services)
         except BaseException:
@@ -119,7 +119,7 @@ class LinkClientCore:
 
     async def _le_connect(self, connect_timeout: float) -> Connection:
         proxy = self._proxy
-        target = Address(self.address, self._address_type)
+        target = Address(self.address, AddressType(self._address_type))
         try:
             # bumble's own timeout path sends LE Create Connection Cancel, which its
             # emulated controller acknowledges but never completes: time out here and

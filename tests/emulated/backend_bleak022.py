@@ -13,8 +13,8 @@ from bleak.exc import BleakError
 from ._client_core import LinkClientCore, bleak_properties, bleak_uuid
 
 if TYPE_CHECKING:
-    import uuid
     from collections.abc import Buffer, Callable
+    from uuid import UUID
 
     from bleak.backends.device import BLEDevice
     from bumble.gatt_client import CharacteristicProxy, DescriptorProxy, ServiceProxy
@@ -75,7 +75,7 @@ class _Characteristic(BleakGATTCharacteristic):
     def descriptors(self) -> list[BleakGATTDescriptor]:
         return self._descriptors
 
-    def get_descriptor(self, specifier: int | str | uuid.UUID) -> BleakGATTDescriptor | None:
+    def get_descriptor(self, specifier: int | str | UUID) -> BleakGATTDescriptor | None:
         for descriptor in self._descriptors:
             if specifier in (descriptor.handle, descriptor.uuid, str(specifier).lower()):
                 return descriptor
@@ -160,7 +160,7 @@ class LinkBleakClient(LinkClientCore, BaseBleakClient):
         self.services = collection
 
     async def read_gatt_char(
-        self, char_specifier: BleakGATTCharacteristic | int | str | uuid.UUID, **_kwargs: Any
+        self, char_specifier: BleakGATTCharacteristic | int | str | UUID, **_kwargs: Any
     ) -> bytearray:
         """Read a characteristic value."""
         return await self._core_read(self._resolve_handle(char_specifier))
@@ -188,8 +188,6 @@ class LinkBleakClient(LinkClientCore, BaseBleakClient):
         """Enable notifications (writes the CCCD) and forward each value as a bytearray."""
         await self._core_start_notify(characteristic.handle, callback)
 
-    async def stop_notify(
-        self, char_specifier: BleakGATTCharacteristic | int | str | uuid.UUID
-    ) -> None:
+    async def stop_notify(self, char_specifier: BleakGATTCharacteristic | int | str | UUID) -> None:
         """Disable notifications."""
         await self._core_stop_notify(self._resolve_handle(char_specifier))

@@ -20,7 +20,7 @@ class EmulatedLink:
 
     def __init__(self) -> None:
         """Create the link (no event loop needed until a device is added)."""
-        self.link = LocalLink()
+        self.link = LocalLink()  # type: ignore[no-untyped-call]
         self.straps: list[EmulatedStrap] = []
         self.proxies: list[EmulatedProxy] = []
 

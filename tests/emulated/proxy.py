@@ -11,7 +11,7 @@ import asyncio
 import itertools
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from bluetooth_data_tools import monotonic_time_coarse
 from bumble.controller import Controller
@@ -27,6 +27,7 @@ from .backend import LinkBleakClient
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from bleak.backends.client import BaseBleakClient
     from bumble.device import Advertisement, Connection
     from bumble.link import LocalLink
     from homeassistant.core import HomeAssistant
@@ -151,7 +152,9 @@ class EmulatedProxy:
         )
         self.device.host = host
         self.connector = HaBluetoothConnector(
-            client=LinkBleakClient, source=self.source, can_connect=self.can_connect
+            client=cast("type[BaseBleakClient]", LinkBleakClient),
+            source=self.source,
+            can_connect=self.can_connect,
         )
         self._scanner: LinkScanner | None = None
         self._unsubs: list[Callable[[], None]] = []
@@ -231,8 +234,3 @@ class EmulatedProxy:
     def __repr__(self) -> str:
         """Name, source and slot usage."""
         return f"EmulatedProxy({self.name!r}, {self.source}, {len(self.connections)}/{self.slots})"
-
-
-def scanner_details(proxy: EmulatedProxy) -> dict[str, Any]:
-    """Small diagnostic dict (tests print it on failure)."""
-    return {"name": proxy.name, "source": proxy.source, "in_use": sorted(proxy.connections)}

@@ -87,29 +87,29 @@ class EmulatedStrap:
         self.device = Device(name=name, address=Address(self.address))
         self.device.host = host
 
-        self.hrm = Characteristic(
+        self.hrm: Characteristic[bytes] = Characteristic(
             GATT_HEART_RATE_MEASUREMENT_CHARACTERISTIC,
             Characteristic.Properties.NOTIFY,
             Characteristic.Permissions(0),
             b"",
         )
-        self.body_sensor_location = Characteristic(
+        self.body_sensor_location: Characteristic[bytes] = Characteristic(
             GATT_BODY_SENSOR_LOCATION_CHARACTERISTIC,
             Characteristic.Properties.READ,
             Characteristic.Permissions.READABLE,
             bytes([body_sensor_location]),
         )
-        self.control_point = Characteristic(
+        self.control_point: Characteristic[bytes] = Characteristic(
             GATT_HEART_RATE_CONTROL_POINT_CHARACTERISTIC,
             Characteristic.Properties.WRITE,
             Characteristic.Permissions.WRITEABLE,
-            CharacteristicValue(write=self._on_control_point),
+            CharacteristicValue[bytes](write=self._on_control_point),
         )
-        self.battery_level = Characteristic(
+        self.battery_level: Characteristic[bytes] = Characteristic(
             GATT_BATTERY_LEVEL_CHARACTERISTIC,
             Characteristic.Properties.READ | Characteristic.Properties.NOTIFY,
             Characteristic.Permissions.READABLE,
-            CharacteristicValue(read=self._read_battery),
+            CharacteristicValue[bytes](read=self._read_battery),
         )
         dis = [
             (GATT_MANUFACTURER_NAME_STRING_CHARACTERISTIC, manufacturer),
