@@ -26,9 +26,15 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 async def emulated_link(
-    hass: HomeAssistant, enable_bluetooth: None
+    hass: HomeAssistant, enable_custom_integrations: None, enable_bluetooth: None
 ) -> AsyncGenerator[EmulatedLink]:
-    """A bumble LocalLink; everything added to it is torn down (no lingering timers)."""
+    """A bumble LocalLink; everything added to it is torn down (no lingering timers).
+
+    ``enable_custom_integrations`` is requested before ``enable_bluetooth`` on purpose: HA's
+    bluetooth integration reads the discovery matchers (manifest ``bluetooth``) once, at
+    setup; set up before custom integrations are enabled it never starts our config flow.
+    (An autouse fixture that already set up bluetooth earlier wins over this order.)
+    """
     link = EmulatedLink()
     try:
         yield link
