@@ -1,10 +1,12 @@
 """pytest fixtures for the emulated strap on HA's real bluetooth stack.
 
-Use from a conftest (or a test module)::
+In a test module (``tests/`` must be on ``sys.path``; tests/integration/conftest.py does it)::
 
-    from emulated.fixtures import emulated_link, emulated_proxy, emulated_strap  # noqa: F401
+    pytest_plugins = ["emulated.fixtures"]
 
-``tests/`` must be on ``sys.path`` (``--import-mode=importlib`` does not add it).
+or in a conftest: ``from emulated.fixtures import emulated_link, emulated_proxy, emulated_strap``.
+Straps added with ``emulated_link.add_strap()`` and proxies with ``emulated_link.add_proxy(hass)``
+are torn down with the link (disconnect, stop advertising, power off; no lingering timer).
 """
 
 from __future__ import annotations
