@@ -160,6 +160,11 @@ class LinkClientCore:
         if self._conn is not None:
             self._on_disconnection()
 
+    async def clear_cache(self) -> bool:
+        """Nothing is cached (services are rediscovered per connection); like ESPHome's."""
+        self.clear_cache_calls = getattr(self, "clear_cache_calls", 0) + 1
+        return True
+
     @property
     def is_connected(self) -> bool:
         """True while the LE link is up."""

@@ -146,6 +146,7 @@ async def test_strap_round_trip_through_ha(  # noqa: PLR0915 - one ordered scena
 
     await client.stop_notify(HRM_UUID)
     assert not strap.is_subscribed()
+    assert await client.clear_cache()  # served by the backend, no BlueZ/D-Bus involved
 
     # Strap-initiated disconnect → disconnected callback; the strap advertises again.
     t_drop = time.perf_counter()
