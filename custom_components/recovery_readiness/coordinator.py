@@ -13,7 +13,7 @@ listeners immediately, in memory (`async_add_beat_listener`).
 from __future__ import annotations
 
 import statistics
-import time
+from time import monotonic
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -52,7 +52,7 @@ ZOMBIE_S: Final = 3 * STALE_S
 """Connected but silent this long: drop the link actively (§6.3)."""
 WATCHDOG_INTERVAL: Final = timedelta(seconds=5)
 RETRY_BACKOFF_S: Final = (5.0, 10.0, 20.0, 40.0, 60.0)
-"""Delays after consecutive failed connects; the last repeats (bounded back-off)."""
+"""Quiet time after consecutive failed connects; the last repeats (bounded back-off)."""
 OUT_OF_SLOTS_COOLDOWN_S: Final = 300.0
 OUT_OF_SLOTS_ISSUE_AFTER: Final = 3
 """Consecutive out-of-slot failures before the repair issue appears (§5.4)."""
@@ -118,7 +118,7 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         self._failures = 0
         self._out_of_slots = 0
         self._not_before_t = 0.0
-        self._retry_unsub: CALLBACK_TYPE | None = None
+        self._advert_after_t = 0.0
         self._publish_unsub: CALLBACK_TYPE | None = None
         self._watchdog_unsub: CALLBACK_TYPE | None = None
         self._strap_unsubs: list[CALLBACK_TYPE] = []
@@ -140,7 +140,7 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
     def streaming(self) -> bool:
         """Connected and the last frame is fresh: live entities are available."""
         last = self.data.last_frame_t_s
-        return self.connected and last is not None and time.monotonic() - last <= STALE_S
+        return self.connected and last is not None and monotonic() - last <= STALE_S
 
     @property
     def info(self) -> StrapInfo:
@@ -191,10 +191,10 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
     async def async_stop(self) -> None:
         """Stop wanting the strap, cancel timers and disconnect."""
         self._wanted = False
-        for unsub in (self._retry_unsub, self._publish_unsub, self._watchdog_unsub):
+        for unsub in (self._publish_unsub, self._watchdog_unsub):
             if unsub is not None:
                 unsub()
-        self._retry_unsub = self._publish_unsub = self._watchdog_unsub = None
+        self._publish_unsub = self._watchdog_unsub = None
         for unsub in self._strap_unsubs:
             unsub()
         self._strap_unsubs.clear()
@@ -222,7 +222,7 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         strap.set_ble_device_and_advertisement_data(info.device, info.advertisement)
         if self.data.rssi_dbm != info.rssi:
             self.data = replace(self.data, rssi_dbm=info.rssi)
-        if not self.connected and time.monotonic() >= self._not_before_t:
+        if not self.connected and monotonic() >= self._not_before_t:
             self._schedule_connect()
 
     @callback
@@ -259,7 +259,7 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
             self._back_off(delay)
         else:
             self._failures = self._out_of_slots = 0
-            self._not_before_t = 0.0
+            self._not_before_t = self._advert_after_t = 0.0
             ir.async_delete_issue(self.hass, DOMAIN, self._slot_issue_id)
             self._update_device_registry(strap.info)
             if self._unavailable_logged:
@@ -275,25 +275,25 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
             self._connecting = False
 
     def _back_off(self, delay_s: float) -> None:
-        """No attempt (advert or timer) before `delay_s`; then one timed retry."""
-        self._not_before_t = time.monotonic() + delay_s
-        if self._retry_unsub is not None:
-            self._retry_unsub()
-        self._retry_unsub = async_call_later(self.hass, delay_s, self._async_retry)
+        """No attempt before `delay_s`, and then only on an advert newer than this failure."""
+        now = monotonic()
+        self._not_before_t = now + delay_s
+        self._advert_after_t = now
 
     @callback
-    def _async_retry(self, _now: datetime) -> None:
-        self._retry_unsub = None
-        if not self._wanted or self.connected:
+    def _async_reconnect_if_advertising(self) -> None:
+        """Connect when the strap advertised after the link dropped (or the last failure).
+
+        HA's bluetooth manager calls advert callbacks only when an advert differs from the
+        last one it kept, so a strap that drops the link and advertises exactly as before
+        raises no callback; its advert history does move on, and that is checked here.
+        """
+        if not self._wanted or self._connecting or monotonic() < self._not_before_t:
             return
-        if (
-            bluetooth.async_ble_device_from_address(self.hass, self.address, connectable=True)
-            is None
-        ):
-            # Not seen (not worn): wait for its next advert, with a slow safety retry.
-            self._back_off(RETRY_BACKOFF_S[-1])
-            return
-        self._schedule_connect()
+        info = bluetooth.async_last_service_info(self.hass, self.address, connectable=True)
+        if info is not None and info.time > self._advert_after_t:
+            self._ensure_strap(info.device)
+            self._schedule_connect()
 
     @property
     def _slot_issue_id(self) -> str:
@@ -335,21 +335,22 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
             LOGGER.info("%s: disconnected; waiting for it to advertise again", self.name)
             self._unavailable_logged = True
         self.async_set_updated_data(self.data)
-        if self._wanted:
-            self._back_off(RETRY_BACKOFF_S[0])
+        # Reconnect on its next advert (callback or advert history, see the watchdog).
+        self._advert_after_t = monotonic()
 
     async def _async_on_hass_stop(self, _event: Event) -> None:
         await self.async_stop()
 
     @callback
     def _async_watchdog(self, _now: datetime) -> None:
-        """Refresh availability; notice a lost link; drop a link that went silent."""
+        """Every 5 s: notice a lost link, reconnect on a new advert, drop a silent link."""
         if not self.connected or self.strap is None:
             if self.data.connected:  # the link dropped before its first frame
                 self._on_disconnected()
+            self._async_reconnect_if_advertising()
             return
         last = self.data.last_frame_t_s
-        if last is not None and time.monotonic() - last > ZOMBIE_S:
+        if last is not None and monotonic() - last > ZOMBIE_S:
             LOGGER.debug("%s: silent for %.0f s; dropping the link", self.name, ZOMBIE_S)
             self.config_entry.async_create_background_task(
                 self.hass, self.strap.disconnect("stale"), f"{DOMAIN}-stale-{self.address}"
@@ -406,7 +407,7 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
     def _schedule_publish(self) -> None:
         if self._publish_unsub is not None:
             return
-        wait = self._last_publish_t + PUBLISH_INTERVAL_S - time.monotonic()
+        wait = self._last_publish_t + PUBLISH_INTERVAL_S - monotonic()
         if wait <= 0:
             self._publish()
             return
@@ -418,7 +419,7 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         self._publish()
 
     def _publish(self) -> None:
-        self._last_publish_t = time.monotonic()
+        self._last_publish_t = monotonic()
         hr = statistics.median(self._hr_window) if self._hr_window else None
         self._hr_window.clear()
         self.data = replace(self.data, hr_bpm=hr, rmssd_ms=self._live_rmssd_ms())

@@ -20,8 +20,11 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_bluetooth(enable_bluetooth: None) -> None:
-    """Run HA's real bluetooth integration (adapter and local scanner mocked by phcc)."""
+def auto_enable_bluetooth(enable_custom_integrations: None, enable_bluetooth: None) -> None:
+    """Run HA's real bluetooth integration (adapter and local scanner mocked by phcc).
+
+    Custom integrations are enabled first, so bluetooth's discovery matchers include ours.
+    """
 
 
 @pytest.fixture(autouse=True)
