@@ -13,11 +13,11 @@ listeners immediately, in memory (`async_add_beat_listener`).
 from __future__ import annotations
 
 import statistics
-from time import monotonic
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Final
 
 from bleak.backends.device import BLEDevice

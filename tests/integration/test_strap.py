@@ -7,11 +7,12 @@ unavailable → advertises → reconnect, gap recorded; full proxy → repair is
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import math
 import time
-from datetime import timedelta
 from collections.abc import Callable
+from datetime import timedelta
 from unittest.mock import patch
 
 import pytest
@@ -55,7 +56,7 @@ RR_MS = tuple(round((1000 + 40 * math.sin(2 * math.pi * i / 6)) * 1.024) / 1.024
 
 
 def _rmssd_by_hand(rr_ms: tuple[float, ...]) -> float:
-    diffs = [b - a for a, b in zip(rr_ms, rr_ms[1:], strict=False)]
+    diffs = [b - a for a, b in itertools.pairwise(rr_ms)]
     return math.sqrt(sum(d * d for d in diffs) / len(diffs))
 
 
