@@ -581,6 +581,23 @@ def _markdown(r: dict[str, Any]) -> str:
         lines.append(
             f"| {label} | {e[key]['median_pct']:.2f} % | {e[key]['p90_pct']:.2f} % | {p} | {rc} |"
         )
+    ours = e["ours"]
+    refs = [e["neurokit2"], e["malik"]]
+    below = all(ours[q] < ref[q] for ref in refs for q in ("median_pct", "p90_pct"))
+    untouched = u["ours_on_nk_clean"]["median_pct"]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    lines += [
+        "",
+        (
+            "Targets (issue 4): median <= 1 % "
+            f"{verdict(ours['median_pct'] <= 1.0)}; 90th percentile <= 3 % "
+            f"{verdict(ours['p90_pct'] <= 3.0)}; both below NeuroKit2 and Malik {verdict(below)}; "
+            f"clean recordings median change <= 0.5 % {verdict(untouched <= 0.5)}."
+        ),
+    ]
     lines += ["", "By corruption rate (median / 90th percentile, %):", ""]
     lines += ["| rate | ours | NeuroKit2 | Malik |", "|---|---|---|---|"]
     for rate, vals in k["rmssd_error_by_rate"].items():

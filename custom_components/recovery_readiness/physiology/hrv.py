@@ -54,7 +54,8 @@ class HrvSummary:
         hr_bpm: mean heart rate = 60000 / MeanNN (not the mean of instantaneous HR).
         sdnn_ms: SDNN, sample standard deviation of all NN (ddof = 1).
         rmssd_ms: RMSSD = sqrt(sum(dNN**2) / M), differences inside segments only.
-        ln_rmssd: natural logarithm of ``rmssd_ms`` (dimensionless).
+        ln_rmssd: natural logarithm of ``rmssd_ms`` (dimensionless); ``-inf`` when RMSSD is 0
+            (a constant series, never physiological).
         sdsd_ms: SDSD, sample standard deviation of the M differences (ddof = 1); ``None``
             when M < 2.
         nn50_count: NN50 = number of differences with ``|dNN| > 50 ms``.
