@@ -17,6 +17,12 @@ from homeassistant.helpers.typing import ConfigType
 from .const import DOMAIN, KIND_PERSON
 from .coordinator import RecoveryReadinessConfigEntry, StrapCoordinator
 from .helpers import entry_kind
+from .person import (
+    async_remove_person_entry,
+    async_setup_person_entry,
+    async_unload_person_entry,
+)
+from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
@@ -24,13 +30,14 @@ PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions once, for every entry."""
+    async_setup_services(hass)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Set up a strap or a person profile."""
     if entry_kind(entry) == KIND_PERSON:
-        return False  # person profiles arrive with the sleep issue
+        return await async_setup_person_entry(hass, entry)
     return await _async_setup_strap(hass, entry)
 
 
@@ -46,8 +53,14 @@ async def _async_setup_strap(hass: HomeAssistant, entry: RecoveryReadinessConfig
 async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Unload a strap or a person profile."""
     if entry_kind(entry) == KIND_PERSON:
-        return True
+        return await async_unload_person_entry(hass, entry)
     return await _async_unload_strap(hass, entry)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Delete a removed person profile's stored history (a strap stores nothing)."""
+    if entry_kind(entry) == KIND_PERSON:
+        await async_remove_person_entry(hass, entry)
 
 
 async def _async_unload_strap(hass: HomeAssistant, entry: RecoveryReadinessConfigEntry) -> bool:

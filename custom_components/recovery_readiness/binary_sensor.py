@@ -14,7 +14,8 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import KIND_STRAP
+from . import person_binary_sensor
+from .const import KIND_PERSON, KIND_STRAP
 from .coordinator import RecoveryReadinessConfigEntry, StrapCoordinator
 from .entity import StrapEntity
 from .helpers import entry_kind
@@ -55,6 +56,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the strap's binary sensors."""
+    if entry_kind(entry) == KIND_PERSON:
+        await person_binary_sensor.async_setup_entry(hass, entry, async_add_entities)
+        return
     if entry_kind(entry) != KIND_STRAP:
         return  # person profiles add their own entities (see person platforms)
     async_add_entities(

@@ -1,13 +1,16 @@
-"""Config flow: a heart-rate strap found over Bluetooth, or picked from a list.
+"""Config flow: a heart-rate strap (Bluetooth discovery or picker) or a person profile.
 
-Before an entry is created the flow connects once (test-before-configure): a strap held by a
-phone app, or out of reach of every adapter and proxy, gives a clear error instead of an entry
-that never works.
+The user step is a menu: "add a strap" (`pick_strap`, the picker) or "add a person" (`person`).
+Before a strap entry is created the flow connects once (test-before-configure): a strap held by
+a phone app, or out of reach of every adapter and proxy, gives a clear error instead of an entry
+that never works. Person profiles have an options flow and a reconfigure step (both edit every
+setting; see `options_flow`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import voluptuous as vol
@@ -15,10 +18,37 @@ from homeassistant.components.bluetooth import (
     BluetoothServiceInfoBleak,
     async_discovered_service_info,
 )
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import CONF_ADDRESS
+from homeassistant.core import callback
 
-from .const import DOMAIN, HEART_RATE_SERVICE_UUID, LOGGER
+from .const import (
+    CONF_ASLEEP_STATES,
+    CONF_ENTRY_KIND,
+    CONF_NAME,
+    CONF_PERSON_ID,
+    CONF_SLEEP_SOURCE,
+    DOMAIN,
+    HEART_RATE_SERVICE_UUID,
+    KIND_PERSON,
+    LOGGER,
+)
+from .helpers import entry_kind
+from .options_flow import (
+    PersonOptionsFlow,
+    entry_values,
+    name_error,
+    needs_states,
+    person_schema,
+    settings_from_input,
+    states_schema,
+)
 from .strap import HeartRateStrap, StrapError
 
 CONNECT_TEST_TIMEOUT_S = 45.0
@@ -44,7 +74,7 @@ async def _async_test_connection(info: BluetoothServiceInfoBleak) -> str | None:
 
 
 class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Add a heart-rate strap."""
+    """Add a heart-rate strap or a person profile."""
 
     VERSION = 1
 
@@ -52,6 +82,19 @@ class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing discovered."""
         self._discovery: BluetoothServiceInfoBleak | None = None
         self._discovered: dict[str, BluetoothServiceInfoBleak] = {}
+        self._person: dict[str, Any] = {}
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:  # noqa: ARG004  (HA's signature)
+        """Person profiles have options; straps have none."""
+        return PersonOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """Offer options for person profiles only."""
+        return entry_kind(config_entry) == KIND_PERSON
 
     async def async_step_bluetooth(
         self, discovery_info: BluetoothServiceInfoBleak
@@ -82,7 +125,16 @@ class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
-    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+    async def async_step_user(
+        self,
+        user_input: dict[str, Any] | None = None,  # noqa: ARG002  (HA's signature; a menu)
+    ) -> ConfigFlowResult:
+        """Add a strap or a person (a person can always be added, strap or not)."""
+        return self.async_show_menu(step_id="user", menu_options=["pick_strap", "person"])
+
+    async def async_step_pick_strap(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """Pick one of the straps seen nearby."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -102,7 +154,7 @@ class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
         if not self._discovered:
             return self.async_abort(reason="no_devices_found")
         return self.async_show_form(
-            step_id="user",
+            step_id="pick_strap",
             data_schema=vol.Schema(
                 {
                     vol.Required(CONF_ADDRESS): vol.In(
@@ -111,4 +163,84 @@ class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
                 }
             ),
             errors=errors,
+        )
+
+    # ------------------------------------------------------------------ person profiles
+
+    async def async_step_person(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Name, linked strap, sleep source, targets, work days."""
+        return await self._async_person_form("person", user_input, own_entry_id=None)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change every setting of a person profile (a strap has nothing to reconfigure)."""
+        entry = self._get_reconfigure_entry()
+        if entry_kind(entry) != KIND_PERSON:
+            return self.async_abort(reason="reconfigure_strap")
+        return await self._async_person_form(
+            "reconfigure", user_input, own_entry_id=entry.entry_id, current=entry_values(entry)
+        )
+
+    async def _async_person_form(
+        self,
+        step_id: str,
+        user_input: dict[str, Any] | None,
+        *,
+        own_entry_id: str | None,
+        current: dict[str, Any] | None = None,
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        values = dict(current or {})
+        if user_input is not None:
+            name = str(user_input.get(CONF_NAME, ""))
+            if (error := name_error(self.hass, name, own_entry_id=own_entry_id)) is not None:
+                errors[CONF_NAME] = error
+                values |= user_input
+            else:
+                keep = (
+                    {CONF_ASLEEP_STATES: values[CONF_ASLEEP_STATES]}
+                    if CONF_ASLEEP_STATES in values
+                    else {}
+                )
+                self._person = keep | settings_from_input(user_input)
+                self._person[CONF_NAME] = name.strip()
+                if needs_states(self._person):
+                    return await self.async_step_person_states()
+                return await self._async_finish_person()
+        return self.async_show_form(
+            step_id=step_id, data_schema=person_schema(self.hass, values), errors=errors
+        )
+
+    async def async_step_person_states(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The states of a sensor source that mean "asleep"."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            states = [s.strip() for s in user_input[CONF_ASLEEP_STATES] if s.strip()]
+            if states:
+                self._person[CONF_ASLEEP_STATES] = states
+                return await self._async_finish_person()
+            errors[CONF_ASLEEP_STATES] = "asleep_states_required"
+        return self.async_show_form(
+            step_id="person_states",
+            data_schema=states_schema(self.hass, self._person),
+            description_placeholders={"entity": str(self._person[CONF_SLEEP_SOURCE])},
+            errors=errors,
+        )
+
+    async def _async_finish_person(self) -> ConfigFlowResult:
+        name = self._person.pop(CONF_NAME)
+        options = settings_from_input(self._person)
+        if self.source == SOURCE_RECONFIGURE:
+            return self.async_update_reload_and_abort(
+                self._get_reconfigure_entry(), title=name, options=options
+            )
+        person_id = uuid.uuid4().hex  # stable for the profile's life: unique_id and device id
+        await self.async_set_unique_id(person_id)
+        return self.async_create_entry(
+            title=name,
+            data={CONF_ENTRY_KIND: KIND_PERSON, CONF_PERSON_ID: person_id},
+            options=options,
         )

@@ -20,7 +20,8 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import KIND_STRAP
+from . import person_sensor
+from .const import KIND_PERSON, KIND_STRAP
 from .coordinator import RecoveryReadinessConfigEntry, StrapCoordinator, StrapSnapshot
 from .entity import StrapEntity
 from .helpers import entry_kind
@@ -82,6 +83,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the strap's sensors."""
+    if entry_kind(entry) == KIND_PERSON:
+        await person_sensor.async_setup_entry(hass, entry, async_add_entities)
+        return
     if entry_kind(entry) != KIND_STRAP:
         return  # person profiles add their own entities (see person platforms)
     async_add_entities(StrapSensor(entry.runtime_data, description) for description in SENSORS)

@@ -1,0 +1,668 @@
+"""Person profiles: sleep from any Home Assistant source, summaries, bedtime window and events.
+
+A person profile is the second kind of config entry (`const.KIND_PERSON`). Its runtime,
+`PersonRuntime`, is a push `DataUpdateCoordinator` that
+
+* follows the sleep source (a `binary_sensor` that is on while in bed, or a `sensor` with a set
+  of "asleep" states) and turns its changes into sleep episodes, plus episodes logged with the
+  `log_sleep` action;
+* stores them (`person_store`), so an episode in progress survives a restart;
+* recomputes the sleep summary (`physiology.sleep.summarize_nights`) whenever an episode is
+  recorded, when settings change and daily at local noon, and fires
+  ``recovery_readiness_sleep_recorded`` for every new or changed night and nap;
+* keeps the bedtime window (on from recommended bedtime minus the reminder lead time until the
+  person goes to bed, at the latest `WINDOW_MAX_AFTER_BEDTIME` after the recommended bedtime) and
+  fires ``recovery_readiness_bedtime_window`` when it turns on.
+
+Source rules (documented in the README):
+
+* asleep state → an episode opens (or the stored open one continues);
+* awake state → the open episode closes now; if the source was unavailable or unknown in
+  between (or HA restarted), it closes at the last instant the source was known to report
+  asleep, so no sleep is invented;
+* unavailable / unknown / missing → nothing starts and nothing ends.
+
+An episode counts as recorded once the person has been up for the merge gap (default 20 min):
+a shorter awakening merges into the same sleep, so figures and events wait for it.
+
+Times: all arithmetic on instants is done in UTC; local dates and wall-clock times come from HA's
+configured time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
+from homeassistant.helpers.event import (
+    async_track_point_in_time,
+    async_track_state_change_event,
+    async_track_time_change,
+    async_track_time_interval,
+)
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_ASLEEP_STATES,
+    CONF_MERGE_GAP_MIN,
+    CONF_MIN_NIGHT_SLEEP_MIN,
+    CONF_PERSON_ID,
+    CONF_REMINDER_LEAD_MIN,
+    CONF_SLEEP_SOURCE,
+    CONF_STRAP_ENTRY_ID,
+    CONF_TARGET_SLEEP_H,
+    CONF_TARGET_WAKE_TIME,
+    CONF_WORK_DAYS,
+    DEFAULT_ASLEEP_STATES,
+    DEFAULT_MERGE_GAP_MIN,
+    DEFAULT_MIN_NIGHT_SLEEP_MIN,
+    DEFAULT_REMINDER_LEAD_MIN,
+    DEFAULT_TARGET_SLEEP_H,
+    DEFAULT_WORK_DAYS,
+    DOMAIN,
+    EVENT_BEDTIME_WINDOW,
+    EVENT_SLEEP_RECORDED,
+    LOGGER,
+    WEEKDAYS,
+)
+from .person_store import PersonHistory, PersonStore, StoredEpisode, async_remove_store
+from .physiology.sleep import (
+    Nap,
+    SleepEpisode,
+    SleepNight,
+    SleepRules,
+    SleepSummary,
+    recommended_bedtime,
+    sleep_debt_h,
+    summarize_nights,
+)
+
+PERSON_PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.SENSOR]
+
+SUMMARY_DAYS: Final = 14
+"""Nights in the summary (SRI grid, timing SDs, usual bedtime)."""
+RECENT_NIGHTS: Final = 7
+"""Nights behind the average sleep duration and the sleep debt entities."""
+HISTORY_RETENTION: Final = timedelta(days=400)
+"""Closed episodes older than this are dropped from the store."""
+MAX_EPISODE: Final = timedelta(hours=24)
+"""Longest episode `log_sleep` accepts."""
+WINDOW_MAX_AFTER_BEDTIME: Final = timedelta(hours=3)
+"""The bedtime window closes at the latest this long after the recommended bedtime."""
+HEARTBEAT: Final = timedelta(minutes=5)
+"""While the source reports asleep, the 'still asleep' instant is saved this often."""
+DAILY_RECOMPUTE: Final = time(12, 0, 0)
+"""Local time of the daily summary refresh (the noon-to-noon day boundary)."""
+_HOUR: Final = timedelta(hours=1)
+
+# Reasons `log_sleep` refuses an episode (translation keys under "exceptions").
+ERR_END_NOT_AFTER_START: Final = "end_not_after_start"
+ERR_END_IN_FUTURE: Final = "end_in_future"
+ERR_EPISODE_TOO_LONG: Final = "episode_too_long"
+ERR_EPISODE_OVERLAPS: Final = "episode_overlaps"
+
+
+def _parse_time(value: Any) -> time | None:
+    return dt_util.parse_time(value) if isinstance(value, str) and value else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonSettings:
+    """A person profile's settings (from the entry's options, with defaults)."""
+
+    person_id: str
+    name: str
+    strap_entry_id: str | None
+    sleep_source: str | None
+    asleep_states: frozenset[str]
+    target_sleep_h: float
+    target_wake_time: time | None
+    reminder_lead_min: float
+    work_days: frozenset[int]
+    merge_gap_min: float
+    min_night_sleep_min: float
+
+    @classmethod
+    def from_entry(cls, entry: ConfigEntry) -> PersonSettings:
+        """Read the settings of a person entry."""
+        options = entry.options
+        return cls(
+            person_id=str(entry.data[CONF_PERSON_ID]),
+            name=entry.title,
+            strap_entry_id=options.get(CONF_STRAP_ENTRY_ID) or None,
+            sleep_source=options.get(CONF_SLEEP_SOURCE) or None,
+            asleep_states=frozenset(
+                str(s).strip().casefold()
+                for s in options.get(CONF_ASLEEP_STATES, DEFAULT_ASLEEP_STATES)
+            ),
+            target_sleep_h=float(options.get(CONF_TARGET_SLEEP_H, DEFAULT_TARGET_SLEEP_H)),
+            target_wake_time=_parse_time(options.get(CONF_TARGET_WAKE_TIME)),
+            reminder_lead_min=float(options.get(CONF_REMINDER_LEAD_MIN, DEFAULT_REMINDER_LEAD_MIN)),
+            work_days=frozenset(
+                WEEKDAYS.index(d)
+                for d in options.get(CONF_WORK_DAYS, DEFAULT_WORK_DAYS)
+                if d in WEEKDAYS
+            ),
+            merge_gap_min=float(options.get(CONF_MERGE_GAP_MIN, DEFAULT_MERGE_GAP_MIN)),
+            min_night_sleep_min=float(
+                options.get(CONF_MIN_NIGHT_SLEEP_MIN, DEFAULT_MIN_NIGHT_SLEEP_MIN)
+            ),
+        )
+
+    @property
+    def rules(self) -> SleepRules:
+        """The sleep pipeline's knobs for this person."""
+        return SleepRules(
+            merge_gap_min=self.merge_gap_min,
+            min_night_sleep_min=self.min_night_sleep_min,
+            work_days=self.work_days,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BedtimeWindow:
+    """The bedtime window of one night (aware local datetimes)."""
+
+    night_of: date
+    bedtime: datetime
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonSnapshot:
+    """What the person's entities show; replaced, never mutated.
+
+    Every figure is None (unknown) when its minimum data is missing, never 0.
+    """
+
+    summary: SleepSummary | None = None
+    last_night: SleepNight | None = None
+    last_nap: Nap | None = None
+    average_sleep_h: float | None = None
+    sleep_debt_h: float | None = None
+    in_bed: bool | None = None
+    in_bed_since: datetime | None = None
+    window: BedtimeWindow | None = None
+    window_on: bool = False
+
+    @property
+    def recommended_bedtime(self) -> datetime | None:
+        """Recommended bedtime of the coming (or current) night."""
+        return None if self.window is None else self.window.bedtime
+
+
+class SleepLogError(Exception):
+    """An episode was refused; ``key`` is the translation key of the reason."""
+
+    def __init__(self, key: str, placeholders: dict[str, str] | None = None) -> None:
+        """Keep the key and the message placeholders."""
+        super().__init__(key)
+        self.key = key
+        self.placeholders = placeholders or {}
+
+
+type PersonConfigEntry = ConfigEntry[PersonRuntime]
+
+
+def _iso_local(value: datetime) -> str:
+    return dt_util.as_local(value).isoformat()
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
+    """Runtime of one person profile; the API the readiness work builds on.
+
+    Public API: `settings`, `sleep_summary`, `strap_entry_id`, `history`, `data` (the latest
+    `PersonSnapshot`), `async_add_listener(callback) -> remove` (inherited; called after every
+    publication), and `async_log_sleep(start, end)`.
+    """
+
+    config_entry: PersonConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: PersonConfigEntry,
+        store: PersonStore,
+        history: PersonHistory,
+    ) -> None:
+        """Create the runtime from the entry and the loaded history (call `async_start`)."""
+        super().__init__(hass, LOGGER, config_entry=entry, name=f"{DOMAIN} {entry.title}")
+        self.settings = PersonSettings.from_entry(entry)
+        self._store = store
+        self._history = history
+        self._live_asleep = False
+        self._summary: SleepSummary | None = None
+        self._window: BedtimeWindow | None = None
+        self._window_on = False
+        self._announced: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._unsub_window: CALLBACK_TYPE | None = None
+        self._unsub_finalize: CALLBACK_TYPE | None = None
+        self.data = PersonSnapshot()
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def sleep_summary(self) -> SleepSummary | None:
+        """The latest sleep summary (None before the first computation)."""
+        return self._summary
+
+    @property
+    def strap_entry_id(self) -> str | None:
+        """Config entry id of the linked strap, if any."""
+        return self.settings.strap_entry_id
+
+    @property
+    def history(self) -> PersonHistory:
+        """The stored sleep history (read-only)."""
+        return self._history
+
+    async def async_log_sleep(self, start: datetime, end: datetime) -> None:
+        """Record an episode from the `log_sleep` action; nothing changes when it is refused.
+
+        Raises:
+            SleepLogError: end not after start, end in the future, longer than 24 h, or
+                overlapping a stored episode or the episode in progress.
+        """
+        start_utc, end_utc = dt_util.as_utc(start), dt_util.as_utc(end)
+        now = dt_util.utcnow()
+        if end_utc <= start_utc:
+            raise SleepLogError(ERR_END_NOT_AFTER_START)
+        if end_utc > now:
+            raise SleepLogError(ERR_END_IN_FUTURE)
+        if end_utc - start_utc > MAX_EPISODE:
+            raise SleepLogError(ERR_EPISODE_TOO_LONG)
+        spans = [(e.start, e.end) for e in self._history.episodes]
+        if self._history.open_start is not None:
+            spans.append((self._history.open_start, now))
+        for other_start, other_end in spans:
+            if other_start < end_utc and start_utc < other_end:
+                raise SleepLogError(
+                    ERR_EPISODE_OVERLAPS,
+                    {"start": _iso_local(other_start), "end": _iso_local(other_end)},
+                )
+        self._add_episode(StoredEpisode(start=start_utc, end=end_utc, origin="service"))
+        self._recompute(now, announce=True)
+        self._update_window(now)
+        self._publish()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def async_start(self) -> None:
+        """Follow the source, schedule the daily refresh, compute the first summary."""
+        entry = self.config_entry
+        now = dt_util.utcnow()
+        if self.settings.sleep_source is not None:
+            entry.async_on_unload(
+                async_track_state_change_event(
+                    self.hass, [self.settings.sleep_source], self._async_on_source_event
+                )
+            )
+        entry.async_on_unload(
+            async_track_time_change(
+                self.hass,
+                self._async_daily,
+                hour=DAILY_RECOMPUTE.hour,
+                minute=DAILY_RECOMPUTE.minute,
+                second=DAILY_RECOMPUTE.second,
+            )
+        )
+        entry.async_on_unload(
+            async_track_time_interval(self.hass, self._async_heartbeat, HEARTBEAT)
+        )
+        self._recompute(now, announce=False)
+        if self.settings.sleep_source is None:
+            if self._history.open_start is not None:
+                self._close_open_episode(self._confirmed_until())
+        else:
+            self._apply_source(self.hass.states.get(self.settings.sleep_source), now)
+        self._update_window(now)
+        self._publish()
+
+    async def async_stop(self) -> None:
+        """Cancel timers and save now (the open episode is confirmed up to this instant)."""
+        for unsub in (self._unsub_window, self._unsub_finalize):
+            if unsub is not None:
+                unsub()
+        self._unsub_window = self._unsub_finalize = None
+        await self._store.async_save(self._history_for_save())
+
+    # ------------------------------------------------------------------ source
+
+    def _is_asleep(self, state: State | None) -> bool | None:
+        """Classify a source state: True asleep, False awake, None unknown."""
+        if state is None or state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            return None
+        if state.domain == "binary_sensor":
+            return state.state == STATE_ON
+        return state.state.strip().casefold() in self.settings.asleep_states
+
+    @callback
+    def _async_on_source_event(self, event: Event[EventStateChangedData]) -> None:
+        now = dt_util.utcnow()
+        self._apply_source(event.data["new_state"], now)
+        self._update_window(now)
+        self._publish()
+
+    def _apply_source(self, state: State | None, now: datetime) -> None:
+        asleep = self._is_asleep(state)
+        history = self._history
+        if asleep is None:
+            if self._live_asleep and history.open_start is not None:
+                self._set_history(replace(history, open_confirmed_at=now))
+            self._live_asleep = False
+            return
+        if asleep:
+            if history.open_start is None:
+                LOGGER.debug("%s: in bed", self.settings.name)
+                self._set_history(
+                    replace(history, open_start=now, open_confirmed_at=now, last_bed_at=now)
+                )
+                self._cancel_finalize()
+            self._live_asleep = True
+            return
+        if history.open_start is not None:
+            self._close_open_episode(now if self._live_asleep else self._confirmed_until())
+        self._live_asleep = False
+
+    def _confirmed_until(self) -> datetime:
+        history = self._history
+        assert history.open_start is not None  # noqa: S101  (callers check)
+        return history.open_confirmed_at or history.open_start
+
+    def _close_open_episode(self, end: datetime) -> None:
+        history = self._history
+        assert history.open_start is not None  # noqa: S101  (callers check)
+        start = history.open_start
+        self._set_history(replace(history, open_start=None, open_confirmed_at=None))
+        if end <= start:
+            LOGGER.debug("%s: empty episode dropped", self.settings.name)
+            return
+        LOGGER.debug("%s: out of bed after %.2f h", self.settings.name, (end - start) / _HOUR)
+        self._add_episode(StoredEpisode(start=start, end=end, origin="source"))
+        self._schedule_finalize(end)
+
+    def _add_episode(self, episode: StoredEpisode) -> None:
+        cutoff = dt_util.utcnow() - HISTORY_RETENTION
+        kept = [e for e in self._history.episodes if e.end >= cutoff]
+        kept.append(episode)
+        kept.sort(key=lambda e: e.start)
+        self._set_history(replace(self._history, episodes=tuple(kept)))
+
+    def _schedule_finalize(self, end: datetime) -> None:
+        """Record the episode once the person has been up for the merge gap."""
+        self._cancel_finalize()
+        due = end + timedelta(minutes=self.settings.merge_gap_min)
+        self._unsub_finalize = async_track_point_in_time(self.hass, self._async_finalize, due)
+
+    def _cancel_finalize(self) -> None:
+        if self._unsub_finalize is not None:
+            self._unsub_finalize()
+            self._unsub_finalize = None
+
+    @callback
+    def _async_finalize(self, now: datetime) -> None:
+        self._unsub_finalize = None
+        self._recompute(now, announce=True)
+        self._update_window(now)
+        self._publish()
+
+    # ------------------------------------------------------------------ persistence
+
+    def _set_history(self, history: PersonHistory) -> None:
+        self._history = history
+        self._store.async_schedule_save(self._history_for_save)
+
+    def _history_for_save(self) -> PersonHistory:
+        """The history as it should be written now: a live 'asleep' is confirmed until now."""
+        if self._live_asleep and self._history.open_start is not None:
+            return replace(self._history, open_confirmed_at=dt_util.utcnow())
+        return self._history
+
+    @callback
+    def _async_heartbeat(self, _now: datetime) -> None:
+        if self._live_asleep and self._history.open_start is not None:
+            self._store.async_schedule_save(self._history_for_save)
+
+    # ------------------------------------------------------------------ summary and events
+
+    @callback
+    def _async_daily(self, now: datetime) -> None:
+        self._recompute(now, announce=False)
+        self._update_window(now)
+        self._publish()
+
+    def _recompute(self, now: datetime, *, announce: bool) -> None:
+        """Summarise the stored episodes; announce new or changed nights and naps.
+
+        Without ``announce`` (startup) the current records become the baseline; the daily
+        refresh neither announces nor moves the baseline.
+        """
+        tz = dt_util.get_default_time_zone()
+        today = dt_util.as_local(now).date()
+        cutoff = dt_util.as_utc(now) - timedelta(days=SUMMARY_DAYS + 2)
+        episodes = [SleepEpisode(e.start, e.end) for e in self._history.episodes if e.end >= cutoff]
+        self._summary = summarize_nights(
+            episodes,
+            tz=tz,
+            today=today,
+            target_sleep_h=self.settings.target_sleep_h,
+            days=SUMMARY_DAYS,
+            rules=self.settings.rules,
+            now=dt_util.as_utc(now),
+        )
+        records = self._records(self._summary)
+        if announce:
+            for key, (signature, data) in records.items():
+                if self._announced.get(key) != signature:
+                    self.hass.bus.async_fire(EVENT_SLEEP_RECORDED, data)
+            self._announced = {key: signature for key, (signature, _) in records.items()}
+        elif not self._announced:
+            self._announced = {key: signature for key, (signature, _) in records.items()}
+
+    def _event_base(self) -> dict[str, Any]:
+        return {"entry_id": self.config_entry.entry_id, "name": self.settings.name}
+
+    def _records(
+        self, summary: SleepSummary
+    ) -> dict[tuple[str, str], tuple[tuple[str, ...], dict[str, Any]]]:
+        """Each night and nap of the summary: (signature, sleep_recorded event data)."""
+        average, debt = self._recent(summary)
+        records: dict[tuple[str, str], tuple[tuple[str, ...], dict[str, Any]]] = {}
+        for night in summary.nights:
+            bedtime, wake = night.bedtime.isoformat(), night.wake_time.isoformat()
+            records["night", night.night_of.isoformat()] = (
+                (bedtime, wake),
+                self._event_base()
+                | {
+                    "kind": "night",
+                    "night_of": night.night_of.isoformat(),
+                    "bedtime": bedtime,
+                    "wake_time": wake,
+                    "duration_h": _round(night.duration_h),
+                    "time_in_bed_h": _round(night.time_in_bed_h),
+                    "awakenings": night.awakenings,
+                    "work_night": night.work_night,
+                    "average_sleep_h": _round(average),
+                    "sleep_debt_h": _round(debt),
+                    "sleep_regularity_index": _round(summary.sri, 1),
+                },
+            )
+        for nap in summary.naps:
+            start, end = nap.start.isoformat(), nap.end.isoformat()
+            records["nap", start] = (
+                (start, end),
+                self._event_base()
+                | {
+                    "kind": "nap",
+                    "day": nap.day.isoformat(),
+                    "start": start,
+                    "end": end,
+                    "duration_min": _round(nap.duration_min, 1),
+                    "sweet_spot": nap.sweet_spot,
+                },
+            )
+        return records
+
+    @staticmethod
+    def _recent_nights(summary: SleepSummary) -> list[SleepNight]:
+        first = summary.today - timedelta(days=RECENT_NIGHTS)
+        return [n for n in summary.nights if n.night_of >= first]
+
+    def _recent(self, summary: SleepSummary | None) -> tuple[float | None, float | None]:
+        """Average sleep and sleep debt over the last `RECENT_NIGHTS` nights with data."""
+        if summary is None:
+            return None, None
+        durations = [n.duration_h for n in self._recent_nights(summary)]
+        if not durations:
+            return None, None
+        return (
+            sum(durations) / len(durations),
+            sleep_debt_h(durations, target_sleep_h=self.settings.target_sleep_h),
+        )
+
+    # ------------------------------------------------------------------ bedtime window
+
+    def _plan_window(self, now: datetime) -> BedtimeWindow | None:
+        """The window of the first night whose window has not ended and is not done."""
+        tz = dt_util.get_default_time_zone()
+        today = dt_util.as_local(now).date()
+        lead = timedelta(minutes=self.settings.reminder_lead_min)
+        for day in (today - timedelta(days=1), today, today + timedelta(days=1)):
+            bedtime = recommended_bedtime(
+                self._summary,
+                tz=tz,
+                day=day,
+                target_sleep_h=self.settings.target_sleep_h,
+                target_wake_time=self.settings.target_wake_time,
+            )
+            if bedtime is None:
+                return None
+            bed_utc = dt_util.as_utc(bedtime)
+            window = BedtimeWindow(
+                night_of=day,
+                bedtime=bedtime,
+                start=dt_util.as_local(bed_utc - lead),
+                end=dt_util.as_local(bed_utc + WINDOW_MAX_AFTER_BEDTIME),
+            )
+            if now < window.end and not self._window_done(window, now):
+                return window
+        return None  # pragma: no cover  (tomorrow's window always lies ahead)
+
+    def _window_done(self, window: BedtimeWindow, now: datetime) -> bool:
+        """The person went to bed during the window, or is in bed since before it opened."""
+        history = self._history
+        if history.last_bed_at is not None and window.start <= history.last_bed_at < window.end:
+            return True
+        return history.open_start is not None and now >= window.start
+
+    def _update_window(self, now: datetime) -> None:
+        if self._unsub_window is not None:
+            self._unsub_window()
+            self._unsub_window = None
+        window = self._plan_window(now)
+        was_on = self._window_on
+        self._window = window
+        self._window_on = window is not None and window.start <= now
+        if window is None:
+            return
+        next_change = window.end if self._window_on else window.start
+        self._unsub_window = async_track_point_in_time(
+            self.hass, self._async_window_timer, next_change
+        )
+        if self._window_on and not was_on:
+            self._announce_window(window)
+
+    def _announce_window(self, window: BedtimeWindow) -> None:
+        if self._history.announced_window_night == window.night_of:
+            return
+        self._set_history(replace(self._history, announced_window_night=window.night_of))
+        average, debt = self._recent(self._summary)
+        summary = self._summary
+        usual = None if summary is None else summary.usual_bedtime
+        self.hass.bus.async_fire(
+            EVENT_BEDTIME_WINDOW,
+            self._event_base()
+            | {
+                "night_of": window.night_of.isoformat(),
+                "recommended_bedtime": window.bedtime.isoformat(),
+                "window_start": window.start.isoformat(),
+                "window_end": window.end.isoformat(),
+                "reminder_lead_min": self.settings.reminder_lead_min,
+                "target_sleep_h": self.settings.target_sleep_h,
+                "usual_bedtime": None if usual is None else usual.strftime("%H:%M"),
+                "average_sleep_h": _round(average),
+                "sleep_debt_h": _round(debt),
+            },
+        )
+
+    @callback
+    def _async_window_timer(self, now: datetime) -> None:
+        self._unsub_window = None
+        self._update_window(now)
+        self._publish()
+
+    # ------------------------------------------------------------------ publication
+
+    def _publish(self) -> None:
+        summary = self._summary
+        average, debt = self._recent(summary)
+        open_start = self._history.open_start
+        has_source = self.settings.sleep_source is not None
+        self.async_set_updated_data(
+            PersonSnapshot(
+                summary=summary,
+                last_night=None if summary is None else summary.last_night_record,
+                last_nap=summary.naps[-1] if summary is not None and summary.naps else None,
+                average_sleep_h=average,
+                sleep_debt_h=debt,
+                in_bed=(open_start is not None) if has_source else None,
+                in_bed_since=None if open_start is None else dt_util.as_local(open_start),
+                window=self._window,
+                window_on=self._window_on,
+            )
+        )
+
+
+async def async_setup_person_entry(hass: HomeAssistant, entry: PersonConfigEntry) -> bool:
+    """Load the history, start the runtime, add the person's entities."""
+    store = PersonStore(hass, entry.entry_id)
+    runtime = PersonRuntime(hass, entry, store, await store.async_load())
+    entry.runtime_data = runtime
+    await runtime.async_start()
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    await hass.config_entries.async_forward_entry_setups(entry, PERSON_PLATFORMS)
+    return True
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: PersonConfigEntry) -> None:
+    """Settings changed (options flow or reconfigure): reload with the new ones."""
+    await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_unload_person_entry(hass: HomeAssistant, entry: PersonConfigEntry) -> bool:
+    """Unload the entities, stop the runtime and save the history."""
+    if unloaded := await hass.config_entries.async_unload_platforms(entry, PERSON_PLATFORMS):
+        await entry.runtime_data.async_stop()
+    return unloaded
+
+
+async def async_remove_person_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Delete the profile's stored sleep history."""
+    await async_remove_store(hass, entry.entry_id)
