@@ -19,7 +19,9 @@ PASSWORD = sys.argv[3] if len(sys.argv) > 3 else "demo-recovery"
 CLIENT_ID = f"{BASE}/"
 
 
-def _post(path: str, body: dict[str, object], token: str | None = None, *, form: bool = False) -> object:
+def _post(
+    path: str, body: dict[str, object], token: str | None = None, *, form: bool = False
+) -> object:
     data = urllib.parse.urlencode(body).encode() if form else json.dumps(body).encode()
     headers = {"Content-Type": "application/x-www-form-urlencoded" if form else "application/json"}
     if token:
@@ -50,7 +52,13 @@ def main() -> int:
         return 0
     created = _post(
         "/api/onboarding/users",
-        {"client_id": CLIENT_ID, "name": "Demo", "username": USER, "password": PASSWORD, "language": "en"},
+        {
+            "client_id": CLIENT_ID,
+            "name": "Demo",
+            "username": USER,
+            "password": PASSWORD,
+            "language": "en",
+        },
     )
     assert isinstance(created, dict)
     tokens = _post(
@@ -62,7 +70,11 @@ def main() -> int:
     token = str(tokens["access_token"])
     _post("/api/onboarding/core_config", {}, token)
     _post("/api/onboarding/analytics", {}, token)
-    _post("/api/onboarding/integration", {"client_id": CLIENT_ID, "redirect_uri": f"{BASE}/?auth_callback=1"}, token)
+    _post(
+        "/api/onboarding/integration",
+        {"client_id": CLIENT_ID, "redirect_uri": f"{BASE}/?auth_callback=1"},
+        token,
+    )
     print(f"onboarding: complete (owner '{USER}')")
     return 0
 

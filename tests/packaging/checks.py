@@ -18,7 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPONENT = ROOT / "custom_components" / "recovery_readiness"
 
 # HACS INTEGRATION_MANIFEST_JSON_SCHEMA: required keys.
-HACS_MANIFEST_REQUIRED = ("codeowners", "documentation", "domain", "issue_tracker", "name", "version")
+HACS_MANIFEST_REQUIRED = (
+    "codeowners",
+    "documentation",
+    "domain",
+    "issue_tracker",
+    "name",
+    "version",
+)
 # HACS HACS_MANIFEST_JSON_SCHEMA (extra=PREVENT_EXTRA): the only keys hacs.json may have.
 HACS_JSON_ALLOWED = frozenset(
     {
@@ -40,7 +47,9 @@ ENTITY_PLATFORMS = frozenset({"sensor", "binary_sensor", "button", "select", "nu
 
 def manifest_problems(manifest: Mapping[str, Any]) -> list[str]:
     """Return what HACS and hassfest would reject in manifest.json."""
-    problems = [f"manifest.json lacks {key!r}" for key in HACS_MANIFEST_REQUIRED if key not in manifest]
+    problems = [
+        f"manifest.json lacks {key!r}" for key in HACS_MANIFEST_REQUIRED if key not in manifest
+    ]
     if manifest.get("domain") != COMPONENT.name:
         problems.append("manifest.json domain must equal the folder name")
     keys = list(manifest)
@@ -57,7 +66,11 @@ def manifest_problems(manifest: Mapping[str, Any]) -> list[str]:
 
 def hacs_json_problems(hacs: Mapping[str, Any]) -> list[str]:
     """Return what HACS would reject in hacs.json."""
-    problems = [f"hacs.json key {key!r} is not accepted by HACS" for key in hacs if key not in HACS_JSON_ALLOWED]
+    problems = [
+        f"hacs.json key {key!r} is not accepted by HACS"
+        for key in hacs
+        if key not in HACS_JSON_ALLOWED
+    ]
     if "name" not in hacs:
         problems.append("hacs.json lacks 'name'")
     return problems
@@ -71,7 +84,9 @@ def _leaves(node: Any, prefix: str = "") -> Iterator[str]:
         yield prefix
 
 
-def translation_key_problems(reference: Mapping[str, Any], other: Mapping[str, Any], name: str) -> list[str]:
+def translation_key_problems(
+    reference: Mapping[str, Any], other: Mapping[str, Any], name: str
+) -> list[str]:
     """Return the keys present in one translation file but not the other."""
     ref, oth = set(_leaves(reference)), set(_leaves(other))
     return [f"{name} lacks {k}" for k in sorted(ref - oth)] + [
@@ -81,7 +96,11 @@ def translation_key_problems(reference: Mapping[str, Any], other: Mapping[str, A
 
 def _string_kw(call: ast.Call, name: str) -> str | None:
     for kw in call.keywords:
-        if kw.arg == name and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+        if (
+            kw.arg == name
+            and isinstance(kw.value, ast.Constant)
+            and isinstance(kw.value.value, str)
+        ):
             return kw.value.value
     return None
 
@@ -117,7 +136,9 @@ def used_translation_keys(source: str, module: str) -> set[str]:
             and isinstance(node.value, ast.Constant)
             and isinstance(node.value.value, str)
             and any(
-                isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == "errors"
+                isinstance(t, ast.Subscript)
+                and isinstance(t.value, ast.Name)
+                and t.value.id == "errors"
                 for t in node.targets
             )
         ):
@@ -129,14 +150,20 @@ def missing_translations(en: Mapping[str, Any], component: Path = COMPONENT) -> 
     """Return the translation paths used in the component's code but absent from en.json."""
     present = set(_leaves(en))
     prefixes = {p.rsplit(".", n)[0] for p in present for n in range(1, p.count(".") + 1)}
-    problems = []
-    for path in sorted(component.glob("*.py")):
-        for key in sorted(used_translation_keys(path.read_text(encoding="utf-8"), path.stem)):
-            if key not in present and key not in prefixes:
-                problems.append(f"{path.name} uses {key}, missing from en.json")
+    problems = [
+        f"{path.name} uses {key}, missing from en.json"
+        for path in sorted(component.glob("*.py"))
+        for key in sorted(used_translation_keys(path.read_text(encoding="utf-8"), path.stem))
+        if key not in present and key not in prefixes
+    ]
     services = component / "services.yaml"
     if services.exists():
-        for name in re.findall(r"^([a-z_]+):\s*$", services.read_text(encoding="utf-8"), re.MULTILINE):
-            if f"services.{name}.name" not in present:
-                problems.append(f"services.yaml declares {name}, missing from en.json services")
+        declared = re.findall(
+            r"^([a-z_]+):\s*$", services.read_text(encoding="utf-8"), re.MULTILINE
+        )
+        problems.extend(
+            f"services.yaml declares {name}, missing from en.json services"
+            for name in declared
+            if f"services.{name}.name" not in present
+        )
     return problems

@@ -29,7 +29,7 @@ def _tests_dir() -> Path:
     return Path(component.__file__).resolve().parents[2] / "tests"
 
 
-async def async_setup(hass: HomeAssistant, config: dict[str, Any]) -> bool:
+async def async_setup(hass: HomeAssistant, config: dict[str, Any]) -> bool:  # noqa: ARG001
     """Start the demo strap after Home Assistant has started."""
     tests = str(_tests_dir())
     if tests not in sys.path:
