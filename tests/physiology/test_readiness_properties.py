@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from physiology.readiness import (
@@ -77,10 +78,7 @@ def test_readiness_is_well_formed_for_any_input(x, r, sleep, use_hrv, use_rhr):
     assert 0 <= result.score <= 100
     assert min(c.sub_score for c in present) - 0.5 <= result.score  # type: ignore[type-var]
     assert result.score <= max(c.sub_score for c in present) + 0.5  # type: ignore[type-var]
-    assert (
-        sum(c.effective_weight for c in present) == 1.0
-        or abs(sum(c.effective_weight for c in present) - 1.0) < 1e-9
-    )
+    assert sum(c.effective_weight for c in present) == pytest.approx(1.0)
     if use_hrv and hrv_baseline(x, DAY).status is BaselineStatus.BELOW:
         order = list(Recommendation)
         assert order.index(result.recommendation) <= order.index(Recommendation.EASY)  # type: ignore[arg-type]
