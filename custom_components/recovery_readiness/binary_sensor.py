@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import person_binary_sensor
-from .const import KIND_PERSON, KIND_STRAP
+from .const import KIND_STRAP
 from .coordinator import RecoveryReadinessConfigEntry, StrapCoordinator
 from .entity import StrapEntity
 from .helpers import entry_kind
@@ -56,11 +56,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the strap's binary sensors."""
-    if entry_kind(entry) == KIND_PERSON:
+    if entry_kind(entry) != KIND_STRAP:  # a person profile: its own platform module
         await person_binary_sensor.async_setup_entry(hass, entry, async_add_entities)
         return
-    if entry_kind(entry) != KIND_STRAP:
-        return  # person profiles add their own entities (see person platforms)
     async_add_entities(
         StrapBinarySensor(entry.runtime_data, description) for description in BINARY_SENSORS
     )

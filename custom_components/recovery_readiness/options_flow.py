@@ -72,15 +72,13 @@ def _strap_options(hass: HomeAssistant) -> list[selector.SelectOptionDict]:
     ]
 
 
-def person_schema(
-    hass: HomeAssistant, current: Mapping[str, Any], *, with_name: bool = True
-) -> vol.Schema:
+def person_schema(hass: HomeAssistant, current: Mapping[str, Any]) -> vol.Schema:
     """The main person form, prefilled with ``current`` (defaults for a new person)."""
-    fields: dict[vol.Marker, Any] = {}
-    if with_name:
-        fields[vol.Required(CONF_NAME, default=current.get(CONF_NAME, vol.UNDEFINED))] = (
+    fields: dict[vol.Marker, Any] = {
+        vol.Required(CONF_NAME, default=current.get(CONF_NAME, vol.UNDEFINED)): (
             selector.TextSelector()
         )
+    }
     straps = _strap_options(hass)
     if straps:
         linked = current.get(CONF_STRAP_ENTRY_ID)

@@ -525,10 +525,8 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
         first = summary.today - timedelta(days=RECENT_NIGHTS)
         return [n for n in summary.nights if n.night_of >= first]
 
-    def _recent(self, summary: SleepSummary | None) -> tuple[float | None, float | None]:
+    def _recent(self, summary: SleepSummary) -> tuple[float | None, float | None]:
         """Average sleep and sleep debt over the last `RECENT_NIGHTS` nights with data."""
-        if summary is None:
-            return None, None
         durations = [n.duration_h for n in self._recent_nights(summary)]
         if not durations:
             return None, None
@@ -593,9 +591,9 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
         if self._history.announced_window_night == window.night_of:
             return
         self._set_history(replace(self._history, announced_window_night=window.night_of))
-        average, debt = self._recent(self._summary)
-        summary = self._summary
-        usual = None if summary is None else summary.usual_bedtime
+        summary = self._current_summary
+        average, debt = self._recent(summary)
+        usual = summary.usual_bedtime
         self.hass.bus.async_fire(
             EVENT_BEDTIME_WINDOW,
             self._event_base()
@@ -620,16 +618,22 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
 
     # ------------------------------------------------------------------ publication
 
+    @property
+    def _current_summary(self) -> SleepSummary:
+        """The summary; `async_start` computes it before anything is published."""
+        assert self._summary is not None  # noqa: S101  (set by _recompute in async_start)
+        return self._summary
+
     def _publish(self) -> None:
-        summary = self._summary
+        summary = self._current_summary
         average, debt = self._recent(summary)
         open_start = self._history.open_start
         has_source = self.settings.sleep_source is not None
         self.async_set_updated_data(
             PersonSnapshot(
                 summary=summary,
-                last_night=None if summary is None else summary.last_night_record,
-                last_nap=summary.naps[-1] if summary is not None and summary.naps else None,
+                last_night=summary.last_night_record,
+                last_nap=summary.naps[-1] if summary.naps else None,
                 average_sleep_h=average,
                 sleep_debt_h=debt,
                 in_bed=(open_start is not None) if has_source else None,

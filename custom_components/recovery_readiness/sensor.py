@@ -21,7 +21,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import person_sensor
-from .const import KIND_PERSON, KIND_STRAP
+from .const import KIND_STRAP
 from .coordinator import RecoveryReadinessConfigEntry, StrapCoordinator, StrapSnapshot
 from .entity import StrapEntity
 from .helpers import entry_kind
@@ -83,11 +83,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the strap's sensors."""
-    if entry_kind(entry) == KIND_PERSON:
+    if entry_kind(entry) != KIND_STRAP:  # a person profile: its own platform module
         await person_sensor.async_setup_entry(hass, entry, async_add_entities)
         return
-    if entry_kind(entry) != KIND_STRAP:
-        return  # person profiles add their own entities (see person platforms)
     async_add_entities(StrapSensor(entry.runtime_data, description) for description in SENSORS)
 
 

@@ -115,7 +115,7 @@ async def setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     assert entry.state is ConfigEntryState.LOADED
 
 
-async def test_a_week_of_nights_with_dst_restart_nap_and_awakening(
+async def test_a_week_of_nights_with_dst_restart_nap_and_awakening(  # noqa: PLR0915  (one story)
     hass: HomeAssistant, freezer: Any, amsterdam: None, hass_storage: dict[str, Any]
 ) -> None:
     clock = Clock(hass, freezer)
@@ -443,3 +443,56 @@ async def test_options_change_reloads_with_new_settings(
     await hass.async_block_till_done()
     assert entry.runtime_data.settings.target_wake_time is not None
     assert state(hass, "sensor", "recommended_bedtime") == utc_iso(local(2026, 5, 4, 22, 30))
+
+
+async def test_restart_during_an_open_window_does_not_remind_twice(
+    hass: HomeAssistant, freezer: Any, amsterdam: None
+) -> None:
+    clock = Clock(hass, freezer)
+    clock.start(local(2026, 5, 4, 21, 0))
+    hass.states.async_set(BED, "off")
+    entry = person_entry(**{CONF_TARGET_WAKE_TIME: "07:00:00"})
+    await setup(hass, entry)
+    windows = async_capture_events(hass, EVENT_BEDTIME_WINDOW)
+    await clock.to(local(2026, 5, 4, 22, 40))
+    assert state(hass, "binary_sensor", "bedtime_window") == "on"
+    assert attrs(hass, "binary_sensor", "bedtime_window") == {
+        "friendly_name": "Alex Bedtime window",
+        "night_of": "2026-05-04",
+        "recommended_bedtime": local(2026, 5, 4, 23).isoformat(),
+        "window_start": local(2026, 5, 4, 22, 30).isoformat(),
+        "window_end": local(2026, 5, 5, 2).isoformat(),
+    }
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert state(hass, "binary_sensor", "bedtime_window") == "on"
+    assert len(windows) == 1
+    # The runtime API the readiness work builds on.
+    runtime = entry.runtime_data
+    assert runtime.sleep_summary is not None
+    assert runtime.sleep_summary.nights == ()
+    assert runtime.strap_entry_id is None
+    assert runtime.data.window_on is True
+    assert runtime.data.recommended_bedtime == local(2026, 5, 4, 23)
+    calls: list[None] = []
+    remove = runtime.async_add_listener(lambda: calls.append(None))
+    await clock.set(local(2026, 5, 4, 23, 0), BED, "on")
+    assert calls
+    remove()
+
+
+async def test_an_episode_without_known_sleep_is_dropped(
+    hass: HomeAssistant, freezer: Any, amsterdam: None
+) -> None:
+    clock = Clock(hass, freezer)
+    clock.start(local(2026, 5, 4, 23, 0))
+    hass.states.async_set(BED, "off")
+    entry = person_entry()
+    await setup(hass, entry)
+    # On and unavailable at the same instant, then off: nothing known asleep, nothing kept.
+    hass.states.async_set(BED, "on")
+    hass.states.async_set(BED, STATE_UNAVAILABLE)
+    await hass.async_block_till_done()
+    await clock.set(local(2026, 5, 5, 7, 0), BED, "off")
+    assert entry.runtime_data.history.episodes == ()
+    assert entry.runtime_data.history.open_start is None
