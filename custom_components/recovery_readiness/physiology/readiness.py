@@ -86,8 +86,9 @@ Reasons
     *above* the range adds the informational ``hrv_above_normal`` (above is not automatically
     good: with a rising CV it can accompany fatigue, Plews et al. 2012); missing data adds
     ``no_strap_data``, ``hrv_calibrating``, ``few_recent_measurements``,
-    ``no_measurement_today``, ``no_sleep_data`` or ``no_sleep_last_night``; a complete, good
-    picture adds ``all_within_normal``. Training load has no reason while it is missing (it is
+    ``no_measurement_today``, ``no_sleep_data`` or ``no_sleep_last_night``; when a score exists
+    and none of these apply (nothing adverse, no HRV above, no data reason) the only reason is
+    ``all_within_normal``. Training load has no reason while it is missing (it is
     listed in ``missing_inputs``).
 
 What it is not
