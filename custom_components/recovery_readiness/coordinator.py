@@ -222,12 +222,17 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         strap.set_ble_device_and_advertisement_data(info.device, info.advertisement)
         if self.data.rssi_dbm != info.rssi:
             self.data = replace(self.data, rssi_dbm=info.rssi)
-        if not self.connected and monotonic() >= self._not_before_t:
-            self._schedule_connect()
+        self._schedule_connect()
 
     @callback
     def _schedule_connect(self) -> None:
-        if not self._wanted or self._connecting or self.connected:
+        """Start one background connect, unless one runs, it is up, or we are backing off."""
+        if (
+            not self._wanted
+            or self._connecting
+            or self.connected
+            or monotonic() < self._not_before_t
+        ):
             return
         self._connecting = True
         self.config_entry.async_create_background_task(
@@ -288,8 +293,6 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         last one it kept, so a strap that drops the link and advertises exactly as before
         raises no callback; its advert history does move on, and that is checked here.
         """
-        if not self._wanted or self._connecting or monotonic() < self._not_before_t:
-            return
         info = bluetooth.async_last_service_info(self.hass, self.address, connectable=True)
         if info is not None and info.time > self._advert_after_t:
             self._ensure_strap(info.device)
@@ -311,16 +314,14 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         )
 
     def _update_device_registry(self, info: StrapInfo) -> None:
-        registry = dr.async_get(self.hass)
-        device = registry.async_get_device(connections={(dr.CONNECTION_BLUETOOTH, self.address)})
-        if device is None:
-            return
-        registry.async_update_device(
-            device.id,
-            manufacturer=info.manufacturer or device.manufacturer,
-            model=info.model or device.model,
-            sw_version=info.firmware_revision or device.sw_version,
-            hw_version=info.hardware_revision or device.hw_version,
+        """Fill in what the strap told us about itself (Device Information service)."""
+        dr.async_get(self.hass).async_get_or_create(
+            config_entry_id=self.config_entry.entry_id,
+            connections={(dr.CONNECTION_BLUETOOTH, self.address)},
+            manufacturer=info.manufacturer,
+            model=info.model,
+            sw_version=info.firmware_revision,
+            hw_version=info.hardware_revision,
         )
 
     @callback
@@ -381,8 +382,8 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         if measurement.known_hr_bpm is not None:
             self._hr_window.append(measurement.known_hr_bpm)
         if measurement.sensor_contact is not False:
-            for value in rr_ms:
-                self._live_rr.append((reception.t_s, value))
+            # A zero tick is garbage, not a beat; the artefact stage takes the rest.
+            self._live_rr.extend((reception.t_s, value) for value in rr_ms if value > 0)
         while self._live_rr and reception.t_s - self._live_rr[0][0] > LIVE_WINDOW_S:
             self._live_rr.popleft()
         contact = self._debounced_contact(measurement.sensor_contact)
@@ -437,7 +438,4 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
                 min_duration_s=LIVE_WINDOW_S / 2,
             ).rmssd_ms
         except InsufficientDataError:
-            return None
-        except ValueError:
-            LOGGER.debug("%s: live RMSSD skipped for implausible RR values", self.name)
             return None
