@@ -20,7 +20,10 @@ Source rules (documented in the README):
 * awake state → the open episode closes now; if the source was unavailable or unknown in
   between (or HA restarted), it closes at the last instant the source was known to report
   asleep, so no sleep is invented;
-* unavailable / unknown / missing → nothing starts and nothing ends.
+* unavailable / unknown / missing → nothing starts and nothing ends;
+* asleep again after an unknown stretch longer than `MAX_UNCONFIRMED_GAP` (4 h) → the open
+  episode ends where it was last known and a new one starts;
+* an episode longer than 24 h (a stuck sensor) is dropped with a warning.
 
 An episode counts as recorded once the person has been up for the merge gap (default 20 min):
 a shorter awakening merges into the same sleep, so figures and events wait for it.
@@ -36,7 +39,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
+from homeassistant.const import (
+    EVENT_HOMEASSISTANT_STOP,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    Platform,
+)
 from homeassistant.core import (
     CALLBACK_TYPE,
     Event,
@@ -98,7 +107,10 @@ RECENT_NIGHTS: Final = 7
 HISTORY_RETENTION: Final = timedelta(days=400)
 """Closed episodes older than this are dropped from the store."""
 MAX_EPISODE: Final = timedelta(hours=24)
-"""Longest episode `log_sleep` accepts."""
+"""Longest episode: `log_sleep` refuses longer ones, a source's are dropped (stuck sensor)."""
+MAX_UNCONFIRMED_GAP: Final = timedelta(hours=4)
+"""An open episode continues across an unknown stretch (source unavailable, HA down) of at
+most this long; after a longer one it ends where it was last known and a new one starts."""
 WINDOW_MAX_AFTER_BEDTIME: Final = timedelta(hours=3)
 """The bedtime window closes at the latest this long after the recommended bedtime."""
 HEARTBEAT: Final = timedelta(minutes=5)
@@ -326,6 +338,9 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
         entry.async_on_unload(
             async_track_time_interval(self.hass, self._async_heartbeat, HEARTBEAT)
         )
+        entry.async_on_unload(
+            self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_on_hass_stop)
+        )
         self._recompute(now, announce=False)
         if self.settings.sleep_source is None:
             if self._history.open_start is not None:
@@ -369,6 +384,15 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
             self._live_asleep = False
             return
         if asleep:
+            if (
+                history.open_start is not None
+                and not self._live_asleep
+                and now - self._confirmed_until() > MAX_UNCONFIRMED_GAP
+            ):
+                # Asleep again after a long unknown stretch: the old episode ends where it was
+                # last known, a new one starts now (nothing is assumed about the gap).
+                self._close_open_episode(self._confirmed_until())
+                history = self._history
             if history.open_start is None:
                 LOGGER.debug("%s: in bed", self.settings.name)
                 self._set_history(
@@ -393,6 +417,16 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
         self._set_history(replace(history, open_start=None, open_confirmed_at=None))
         if end <= start:
             LOGGER.debug("%s: empty episode dropped", self.settings.name)
+            return
+        if end - start > MAX_EPISODE:
+            LOGGER.warning(
+                "%s: ignored %.0f h in bed from %s (longer than %.0f h: is %s stuck?)",
+                self.settings.name,
+                (end - start) / _HOUR,
+                dt_util.as_local(start).isoformat(),
+                MAX_EPISODE / _HOUR,
+                self.settings.sleep_source,
+            )
             return
         LOGGER.debug("%s: out of bed after %.2f h", self.settings.name, (end - start) / _HOUR)
         self._add_episode(StoredEpisode(start=start, end=end, origin="source"))
@@ -434,6 +468,11 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
         if self._live_asleep and self._history.open_start is not None:
             return replace(self._history, open_confirmed_at=dt_util.utcnow())
         return self._history
+
+    @callback
+    def _async_on_hass_stop(self, _event: Event) -> None:
+        """Queue a save; HA's final write stores the open episode confirmed until now."""
+        self._store.async_schedule_save(self._history_for_save)
 
     @callback
     def _async_heartbeat(self, _now: datetime) -> None:

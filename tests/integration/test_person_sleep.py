@@ -496,3 +496,43 @@ async def test_an_episode_without_known_sleep_is_dropped(
     await clock.set(local(2026, 5, 5, 7, 0), BED, "off")
     assert entry.runtime_data.history.episodes == ()
     assert entry.runtime_data.history.open_start is None
+
+
+async def test_long_unknown_stretch_splits_and_a_stuck_sensor_is_ignored(
+    hass: HomeAssistant, freezer: Any, amsterdam: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = Clock(hass, freezer)
+    clock.start(local(2026, 5, 4, 22, 0))
+    hass.states.async_set(BED, "off")
+    entry = person_entry()
+    await setup(hass, entry)
+    await clock.set(local(2026, 5, 4, 23, 0), BED, "on")
+    await clock.set(local(2026, 5, 5, 0, 30), BED, STATE_UNAVAILABLE)
+    await clock.set(local(2026, 5, 5, 5, 0), BED, "on")  # 4.5 h unknown: no continuity
+    await clock.set(local(2026, 5, 5, 7, 0), BED, "off")
+    episodes = entry.runtime_data.history.episodes
+    assert [(e.start, e.end) for e in episodes] == [
+        (local(2026, 5, 4, 23), local(2026, 5, 5, 0, 30)),
+        (local(2026, 5, 5, 5), local(2026, 5, 5, 7)),
+    ]
+    # On for 30 hours: not sleep.
+    await clock.set(local(2026, 5, 5, 8, 0), BED, "on")
+    await clock.set(local(2026, 5, 6, 14, 0), BED, "off")
+    assert entry.runtime_data.history.episodes == episodes
+    assert "is binary_sensor.bed stuck?" in caplog.text
+
+
+async def test_home_assistant_stop_confirms_the_open_episode(
+    hass: HomeAssistant, freezer: Any, amsterdam: None, hass_storage: dict[str, Any]
+) -> None:
+    clock = Clock(hass, freezer)
+    clock.start(local(2026, 5, 4, 23, 0))
+    hass.states.async_set(BED, "on")
+    entry = person_entry()
+    await setup(hass, entry)
+    await clock.to(local(2026, 5, 4, 23, 2))
+    await clock.to(local(2026, 5, 4, 23, 2, 30))
+    entry.runtime_data._async_on_hass_stop(None)
+    await clock.to(local(2026, 5, 4, 23, 3))
+    stored = hass_storage[storage_key(entry.entry_id)]["data"]["open_episode"]
+    assert stored["confirmed_at"] >= utc_iso(local(2026, 5, 4, 23, 2, 30))
