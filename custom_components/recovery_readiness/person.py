@@ -341,7 +341,14 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
         entry.async_on_unload(
             self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_on_hass_stop)
         )
-        self._recompute(now, announce=False)
+        # An episode that ended less than the merge gap ago is still to be announced.
+        episodes = self._history.episodes
+        gap = timedelta(minutes=self.settings.merge_gap_min)
+        pending = episodes[-1] if episodes and episodes[-1].end + gap > now else None
+        self._recompute(now, announce=False, baseline=True, leave_out=pending)
+        if pending is not None:
+            self._recompute(now, announce=False)
+            self._schedule_finalize(pending.end)
         if self.settings.sleep_source is None:
             if self._history.open_start is not None:
                 self._close_open_episode(self._confirmed_until())
@@ -487,16 +494,29 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
         self._update_window(now)
         self._publish()
 
-    def _recompute(self, now: datetime, *, announce: bool) -> None:
+    def _recompute(
+        self,
+        now: datetime,
+        *,
+        announce: bool,
+        baseline: bool = False,
+        leave_out: StoredEpisode | None = None,
+    ) -> None:
         """Summarise the stored episodes; announce new or changed nights and naps.
 
-        Without ``announce`` (startup) the current records become the baseline; the daily
-        refresh neither announces nor moves the baseline.
+        ``announce`` fires ``sleep_recorded`` for records that differ from those announced
+        before; ``baseline`` (startup) takes the current records as announced; the daily
+        refresh does neither, so a recording still waiting for its merge gap is announced.
+        ``leave_out`` keeps an episode out (one still waiting for its merge gap at startup).
         """
         tz = dt_util.get_default_time_zone()
         today = dt_util.as_local(now).date()
         cutoff = dt_util.as_utc(now) - timedelta(days=SUMMARY_DAYS + 2)
-        episodes = [SleepEpisode(e.start, e.end) for e in self._history.episodes if e.end >= cutoff]
+        episodes = [
+            SleepEpisode(e.start, e.end)
+            for e in self._history.episodes
+            if e.end >= cutoff and e is not leave_out
+        ]
         self._summary = summarize_nights(
             episodes,
             tz=tz,
@@ -511,8 +531,7 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
             for key, (signature, data) in records.items():
                 if self._announced.get(key) != signature:
                     self.hass.bus.async_fire(EVENT_SLEEP_RECORDED, data)
-            self._announced = {key: signature for key, (signature, _) in records.items()}
-        elif not self._announced:
+        if announce or baseline:
             self._announced = {key: signature for key, (signature, _) in records.items()}
 
     def _event_base(self) -> dict[str, Any]:

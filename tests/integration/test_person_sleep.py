@@ -536,3 +536,37 @@ async def test_home_assistant_stop_confirms_the_open_episode(
     await clock.to(local(2026, 5, 4, 23, 3))
     stored = hass_storage[storage_key(entry.entry_id)]["data"]["open_episode"]
     assert stored["confirmed_at"] >= utc_iso(local(2026, 5, 4, 23, 2, 30))
+
+
+async def test_first_night_ending_just_before_noon_is_announced_after_the_noon_refresh(
+    hass: HomeAssistant, freezer: Any, amsterdam: None
+) -> None:
+    clock = Clock(hass, freezer)
+    clock.start(local(2026, 5, 4, 22, 0))
+    hass.states.async_set(BED, "off")
+    await setup(hass, person_entry())
+    recorded = async_capture_events(hass, EVENT_SLEEP_RECORDED)
+    await clock.night(local(2026, 5, 4, 23, 0), local(2026, 5, 5, 11, 50))
+    await clock.to(local(2026, 5, 5, 12, 0, 1))  # the daily refresh at noon
+    assert recorded == []
+    assert float(state(hass, "sensor", "last_sleep_duration")) == pytest.approx(12 + 50 / 60)
+    await clock.to(local(2026, 5, 5, 12, 15))
+    assert [e.data["night_of"] for e in recorded] == ["2026-05-04"]
+
+
+async def test_reload_right_after_waking_still_announces_the_night(
+    hass: HomeAssistant, freezer: Any, amsterdam: None
+) -> None:
+    clock = Clock(hass, freezer)
+    clock.start(local(2026, 5, 4, 22, 0))
+    hass.states.async_set(BED, "off")
+    entry = person_entry()
+    await setup(hass, entry)
+    recorded = async_capture_events(hass, EVENT_SLEEP_RECORDED)
+    await clock.night(local(2026, 5, 4, 23, 0), local(2026, 5, 5, 7, 0))
+    await clock.to(local(2026, 5, 5, 7, 5))
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert recorded == []
+    await clock.to(local(2026, 5, 5, 7, 25))
+    assert [e.data["duration_h"] for e in recorded] == [8.0]
