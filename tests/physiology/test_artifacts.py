@@ -177,6 +177,31 @@ def test_corrected_rmssd_equals_dropping_every_pair_that_touches_the_artefact():
     assert got == pytest.approx(math.sqrt(math.fsum(d * d for d in diffs) / len(diffs)))
 
 
+def test_flag_caused_only_by_a_neighbouring_missed_beat_is_dropped():
+    # Pattern 800 820 810 790 (|dRR| 10/20 ms), then 770, 800 and a missed beat (1600 ms).
+    # The paper's rules flag 800 (index 21) as long: dRR = +30 ms is a candidate and
+    # s22 = min(s11_22, s11_23) < -1 only because of the drop after the missed beat. With the
+    # missed beat split (800, 800) the 800 sits between 770 and 800 and is ordinary, so
+    # correct_rr keeps it as observed; only the missed beat is corrected.
+    base = [800.0, 820.0, 810.0, 790.0] * 10
+    rr = [*base[:20], 770.0, 800.0, 1600.0, *base[:19]]
+    assert _flags(rr) == {21: ArtifactKind.LONG, 22: ArtifactKind.MISSED}
+    c = correct_rr(rr)
+    assert c.artifact_indices == (22,)
+    assert c.artifact_kinds == (ArtifactKind.MISSED,)
+    assert c.nn_ms == (*base[:20], 770.0, 800.0, 800.0, 800.0, *base[:19])
+    assert c.breaks == (22, 23, 24)  # the split halves: differences 21-22, 22-23, 23-24 go
+
+
+def test_ectopic_pair_keeps_both_halves_after_the_collateral_check():
+    # premature 560 (x0.7) then compensatory 1040 (x1.3) in the 800-820-810-790 pattern:
+    # each half stays abnormal with the other corrected, so both remain flagged
+    base = [800.0, 820.0, 810.0, 790.0] * 10
+    rr = [*base[:20], 560.0, 1040.0, *base[:20]]
+    c = correct_rr(rr)
+    assert c.artifact_indices == (20, 21)
+
+
 def test_fewer_than_three_intervals_is_insufficient():
     with pytest.raises(InsufficientDataError) as info:
         correct_rr([800.0, 810.0])
@@ -215,11 +240,18 @@ def _require(path: Path) -> Path:
 def test_polar_noisy_file_flags_match_neurokit2_and_systole(shared_data):
     # science.md §3.5: NeuroKit2 4/7/0/43 (ect/miss/extra/long-short), systole 4/7/0/42/1.
     rr = _read_hrm(_require(shared_data / "polar_hrm" / "noisy_rri.hrm"))
+    kinds = [k for k in classify_rr(rr) if k is not None]  # the paper's single pass
+    counts = [sum(k is kind for k in kinds) for kind in ArtifactKind]
+    assert counts == [4, 7, 0, 42, 1, 0]  # ect/miss/extra/long/short/range, as systole
     c = correct_rr(rr)
+    # correct_rr re-examines flags next to another flag (collateral check): 4 long beats on
+    # the ramp into a long beat (603, 913, 1051, 2777) and the short beat two before the
+    # missed beat 1288 (1287) are ordinary once their neighbour is corrected.
     assert (c.ectopic_count, c.missed_count, c.extra_count) == (4, 7, 0)
-    assert (c.long_count, c.short_count) == (42, 1)
+    assert (c.long_count, c.short_count) == (38, 0)
     assert c.out_of_range_count == 0
-    assert len(c.artifact_indices) == 54  # 1.5 % flagged, as both references
+    assert len(c.artifact_indices) == 49  # 1.4 % flagged (references: 54)
+    assert not {603, 913, 1051, 1287, 2777} & set(c.artifact_indices)
     assert c.artifact_ratio < 0.05  # not rejected
     # NeuroKit2 missed-beat peaks 162 223 443 487 927 1289 2011 = intervals - 1 (science §3.2)
     missed = [i for i, k in zip(c.artifact_indices, c.artifact_kinds, strict=True) if k == "missed"]
@@ -229,9 +261,15 @@ def test_polar_noisy_file_flags_match_neurokit2_and_systole(shared_data):
 @pytest.mark.shared_data
 def test_polar_exercise_file_flags_match_neurokit2_and_systole(shared_data):
     # science.md §3.5: NeuroKit2 8/6/0/10, systole 8/6/0/9/1.
-    c = correct_rr(_read_hrm(_require(shared_data / "polar_hrm" / "exercise_rri.hrm")))
-    assert (c.ectopic_count, c.missed_count, c.extra_count) == (8, 6, 0)
-    assert (c.long_count, c.short_count) == (9, 1)
+    rr = _read_hrm(_require(shared_data / "polar_hrm" / "exercise_rri.hrm"))
+    kinds = [k for k in classify_rr(rr) if k is not None]  # the paper's single pass
+    assert [sum(k is kind for k in kinds) for kind in ArtifactKind] == [8, 6, 0, 9, 1, 0]
+    c = correct_rr(rr)
+    # collateral check: ectopic 3004 and 3261, long 3259 sit next to other flags and are
+    # ordinary once those are corrected
+    assert (c.ectopic_count, c.missed_count, c.extra_count) == (6, 6, 0)
+    assert (c.long_count, c.short_count) == (8, 1)
+    assert not {3004, 3259, 3261} & set(c.artifact_indices)
 
 
 @pytest.mark.shared_data
