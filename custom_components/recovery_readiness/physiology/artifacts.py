@@ -365,7 +365,10 @@ def correct_rr(rr_ms: Sequence[float]) -> RrCorrection:
 
     Detection: :func:`classify_rr`, then any interval outside ``RR_MIN_MS``-``RR_MAX_MS``
     (300-2000 ms, science.md §3.1) that the classifier left unflagged becomes
-    ``OUT_OF_RANGE``.
+    ``OUT_OF_RANGE``. Finally an ectopic/long/short flag with another flag within two beats
+    is classified again with its neighbours corrected and dropped if it is then ordinary
+    (collateral of the neighbouring artefact; ``_drop_collateral`` has the reasoning and the
+    measurement). ``classify_rr`` stays the paper's single pass.
 
     Correction (L&T 2019 / Kubios): extra -> ``RR_j + RR_{j+1}`` (one interval); missed ->
     ``RR_j / 2`` twice; ectopic, long, short and out-of-range -> linear interpolation by beat
