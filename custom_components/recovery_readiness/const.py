@@ -41,3 +41,6 @@ DEFAULT_WORK_DAYS: Final = ("mon", "tue", "wed", "thu", "fri")
 EVENT_BEDTIME_WINDOW: Final = f"{DOMAIN}_bedtime_window"
 EVENT_SLEEP_RECORDED: Final = f"{DOMAIN}_sleep_recorded"
 SERVICE_LOG_SLEEP: Final = "log_sleep"
+SERVICE_START_MEASUREMENT: Final = "start_measurement"
+SERVICE_GET_READINESS: Final = "get_readiness"
+SERVICE_IMPORT_HISTORY: Final = "import_history"

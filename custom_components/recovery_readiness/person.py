@@ -97,8 +97,10 @@ from .physiology.sleep import (
     sleep_debt_h,
     summarize_nights,
 )
+from .readiness_manager import ReadinessManager
+from .readiness_store import async_remove_store as async_remove_readiness_store
 
-PERSON_PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.SENSOR]
+PERSON_PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR]
 
 SUMMARY_DAYS: Final = 14
 """Nights in the summary (SRI grid, timing SDs, usual bedtime)."""
@@ -267,6 +269,8 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
         self._unsub_window: CALLBACK_TYPE | None = None
         self._unsub_finalize: CALLBACK_TYPE | None = None
         self.data = PersonSnapshot()
+        self.readiness = ReadinessManager(hass, entry, self)
+        """The person's morning measurement and readiness (readiness_manager.py)."""
 
     # ------------------------------------------------------------------ public API
 
@@ -708,6 +712,7 @@ async def async_setup_person_entry(hass: HomeAssistant, entry: PersonConfigEntry
     runtime = PersonRuntime(hass, entry, store, await store.async_load())
     entry.runtime_data = runtime
     await runtime.async_start()
+    await runtime.readiness.async_start()
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PERSON_PLATFORMS)
     return True
@@ -726,5 +731,6 @@ async def async_unload_person_entry(hass: HomeAssistant, entry: PersonConfigEntr
 
 
 async def async_remove_person_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Delete the profile's stored sleep history."""
+    """Delete the profile's stored sleep and readiness history."""
     await async_remove_store(hass, entry.entry_id)
+    await async_remove_readiness_store(hass, entry.entry_id)

@@ -14,6 +14,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from . import readiness_binary_sensor
 from .person import PersonRuntime, PersonSnapshot
 from .person_entity import PersonEntity
 
@@ -70,6 +71,7 @@ async def async_setup_entry(
     """Add a person's binary sensors (forwarded from binary_sensor.py for person entries)."""
     runtime: PersonRuntime = entry.runtime_data
     async_add_entities(PersonBinarySensor(runtime, description) for description in BINARY_SENSORS)
+    await readiness_binary_sensor.async_setup_entry(hass, runtime.readiness, async_add_entities)
 
 
 class PersonBinarySensor(PersonEntity, BinarySensorEntity):

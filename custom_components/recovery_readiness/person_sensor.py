@@ -18,6 +18,7 @@ from homeassistant.const import UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from . import readiness_sensor
 from .person import PersonRuntime, PersonSnapshot
 from .person_entity import PersonEntity
 from .physiology.sleep import Nap
@@ -189,6 +190,7 @@ async def async_setup_entry(
     """Add a person's sensors (forwarded from sensor.py for person entries)."""
     runtime: PersonRuntime = entry.runtime_data
     async_add_entities(PersonSensor(runtime, description) for description in SENSORS)
+    await readiness_sensor.async_setup_entry(hass, runtime.readiness, async_add_entities)
 
 
 class PersonSensor(PersonEntity, SensorEntity):

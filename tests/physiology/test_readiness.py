@@ -633,3 +633,18 @@ def test_doctests():
     result = doctest.testmod(physiology.readiness)
     assert result.attempted >= 4
     assert result.failed == 0
+
+
+def test_sleep_alone_never_earns_hard_training():
+    from datetime import date as _date
+
+    from physiology.readiness import ReadinessLevel, Recommendation, SleepInputs, readiness
+
+    r = readiness(
+        day=_date(2026, 1, 1),
+        sleep=SleepInputs(target_sleep_h=8.0, last_night_h=8.5, sleep_debt_h=0.0, sri=90.0),
+    )
+    assert r.score == 100
+    assert r.level is ReadinessLevel.MODERATE
+    assert r.recommendation is Recommendation.MODERATE
+    assert "hrv_status" in r.missing_inputs

@@ -79,6 +79,10 @@ Level and recommendation (score bands, then ceilings)
     3. Any **poor** contributor (< 50), or today's resting HR above its range: at most
        ``moderate`` / ``moderate`` (project default; compare Oura's "< 70 usually means one
        contributor out of range").
+    4. No HRV status yet (no strap data, or the 7-day / 60-day baseline not established): at
+       most ``moderate`` / ``moderate``. The HRV-guided rule prescribes hard sessions only when
+       HRV is inside (or above) the person's reference (Kiviniemi et al. 2007; Vesterinen et
+       al. 2016); sleep alone never earns "hard".
 
 Reasons
     Every contributor that is not *good* adds its reason (translation key + placeholders,
@@ -1192,7 +1196,7 @@ def readiness(  # noqa: PLR0913  (keyword-only inputs of one documented model)
         >>> r = readiness(day=date(2026, 1, 1), sleep=SleepInputs(target_sleep_h=8.0,
         ...               last_night_h=7.0))
         >>> r.score, r.level.value, r.recommendation.value, r.missing_inputs[:2]
-        (80, 'ready', 'hard', ('hrv_status', 'hrv_today'))
+        (80, 'moderate', 'moderate', ('hrv_status', 'hrv_today'))
     """
     _require_date(day, "day")
     for name, item in (("hrv", hrv), ("rhr", rhr)):
@@ -1238,7 +1242,8 @@ def readiness(  # noqa: PLR0913  (keyword-only inputs of one documented model)
         rhr_high = rhr is not None and rhr.today_status is BaselineStatus.ABOVE
         hrv_today_below = hrv is not None and hrv.today_status is BaselineStatus.BELOW
         any_poor = any(c.status is ContributorStatus.POOR for c in contributors)
-        if any_poor or rhr_high:
+        hrv_unknown = hrv is None or hrv.status is BaselineStatus.INSUFFICIENT_DATA
+        if any_poor or rhr_high or hrv_unknown:
             level = _cap(level, ReadinessLevel.MODERATE, _LEVEL_ORDER)
             recommendation = _cap(recommendation, Recommendation.MODERATE, _RECOMMENDATION_ORDER)
         if hrv_below:

@@ -1,0 +1,161 @@
+"""Persistence of one person's morning measurements: the only module that knows this schema.
+
+One `Store` file per person profile, ``.storage/recovery_readiness.readiness.<entry_id>``, apart
+from the sleep history so both can evolve and migrate on their own.
+
+Schema (major 1, minor 1)::
+
+    {
+      "measurements": [
+        {"measured_at": ISO, "ln_rmssd": float, "rmssd_ms": float,
+         "hr_bpm": float | null, "artifact_ratio": float | null, "duration_s": float | null,
+         "source": "strap" | "import"}
+      ]
+    }
+
+Only accepted measurements are stored; a rejected or partial measurement never is. Five years of
+daily measurements are about 1,800 rows (benchmarks/bench_readiness_store.py measures the file).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final, Literal
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN, LOGGER
+from .storage import async_load_or_quarantine
+
+STORAGE_VERSION: Final = 1
+STORAGE_MINOR_VERSION: Final = 1
+SAVE_DELAY_S: Final = 5.0
+
+type MeasurementSource = Literal["strap", "import"]
+
+
+def storage_key(entry_id: str) -> str:
+    """Return the Store key of a person's readiness history."""
+    return f"{DOMAIN}.readiness.{entry_id}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredMeasurement:
+    """One accepted morning measurement (aware UTC time; units in the names)."""
+
+    measured_at: datetime
+    ln_rmssd: float
+    rmssd_ms: float
+    hr_bpm: float | None
+    artifact_ratio: float | None
+    duration_s: float | None
+    source: MeasurementSource
+
+    @property
+    def key(self) -> tuple[str, float]:
+        """Identity for idempotent imports: the instant (to the second) and the RMSSD."""
+        return (self.measured_at.replace(microsecond=0).isoformat(), round(self.rmssd_ms, 3))
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def measurement_from_json(raw: Any) -> StoredMeasurement | None:
+    """Read one stored row; None when it is malformed."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("measured_at"), str):
+        return None
+    measured_at = dt_util.parse_datetime(raw["measured_at"])
+    ln_rmssd, rmssd_ms = _float(raw.get("ln_rmssd")), _float(raw.get("rmssd_ms"))
+    if measured_at is None or measured_at.tzinfo is None or ln_rmssd is None or not rmssd_ms:
+        return None
+    return StoredMeasurement(
+        measured_at=dt_util.as_utc(measured_at),
+        ln_rmssd=ln_rmssd,
+        rmssd_ms=rmssd_ms,
+        hr_bpm=_float(raw.get("hr_bpm")),
+        artifact_ratio=_float(raw.get("artifact_ratio")),
+        duration_s=_float(raw.get("duration_s")),
+        source="import" if raw.get("source") == "import" else "strap",
+    )
+
+
+def measurement_to_json(m: StoredMeasurement) -> dict[str, Any]:
+    """Serialise one row."""
+    return {
+        "measured_at": m.measured_at.isoformat(),
+        "ln_rmssd": m.ln_rmssd,
+        "rmssd_ms": m.rmssd_ms,
+        "hr_bpm": m.hr_bpm,
+        "artifact_ratio": m.artifact_ratio,
+        "duration_s": m.duration_s,
+        "source": m.source,
+    }
+
+
+def history_from_json(data: dict[str, Any]) -> tuple[StoredMeasurement, ...]:
+    """Read stored data; malformed rows are skipped with a warning, never fatal."""
+    rows = data.get("measurements")
+    parsed = [measurement_from_json(raw) for raw in rows] if isinstance(rows, list) else []
+    if skipped := sum(1 for m in parsed if m is None):
+        LOGGER.warning("Skipped %d malformed measurements in stored readiness history", skipped)
+    return tuple(sorted((m for m in parsed if m is not None), key=lambda m: m.measured_at))
+
+
+def history_to_json(history: Iterable[StoredMeasurement]) -> dict[str, Any]:
+    """Serialise the history for the Store."""
+    return {"measurements": [measurement_to_json(m) for m in history]}
+
+
+class _VersionedStore(Store[dict[str, Any]]):
+    """The Store with this schema's migration path."""
+
+    async def _async_migrate_func(
+        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Bring older data to the current schema.
+
+        Major 1: every minor version reads with defaults for keys it lacks. A future major adds
+        its step here; an unknown major (a downgrade) is refused, and the file is then kept
+        aside by `async_load_or_quarantine`, never overwritten.
+        """
+        if old_major_version != 1:
+            msg = f"{self.key}: cannot read readiness history of version {old_major_version}"
+            raise NotImplementedError(msg)
+        LOGGER.debug("%s: migrating from 1.%d", self.key, old_minor_version)
+        return history_to_json(history_from_json(old_data))
+
+
+class ReadinessStore:
+    """Load and save one person's measurements."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str, profile: str) -> None:
+        """Bind to the profile's Store file."""
+        self._hass = hass
+        self._profile = profile
+        self._store = _VersionedStore(
+            hass, STORAGE_VERSION, storage_key(entry_id), minor_version=STORAGE_MINOR_VERSION
+        )
+
+    async def async_load(self) -> tuple[StoredMeasurement, ...]:
+        """Return the stored measurements (empty when none, or when the file was kept aside)."""
+        data = await async_load_or_quarantine(
+            self._hass, self._store, what="readiness", profile=self._profile
+        )
+        return () if data is None else history_from_json(data)
+
+    def async_schedule_save(self, history_fn: Callable[[], Iterable[StoredMeasurement]]) -> None:
+        """Save soon; ``history_fn`` is called at write time (also at HA's final write)."""
+        self._store.async_delay_save(lambda: history_to_json(history_fn()), SAVE_DELAY_S)
+
+
+async def async_remove_store(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete a removed profile's readiness history."""
+    await Store[dict[str, Any]](hass, STORAGE_VERSION, storage_key(entry_id)).async_remove()

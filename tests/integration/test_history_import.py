@@ -1,0 +1,106 @@
+"""CSV layouts of the history import, parsed without Home Assistant state."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from homeassistant.util import dt as dt_util
+
+from custom_components.recovery_readiness.history_import import (
+    ImportFileError,
+    parse_history_csv,
+)
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def _parse(text: str, **kw):
+    return parse_history_csv(text, tz=AMS, daily_time=time(7, 30), to_utc=dt_util.as_utc, **kw)
+
+
+def _rr_series(n: int = 100, swing: float = 40.0) -> list[int]:
+    return [round(1000 + swing * math.sin(2 * math.pi * i / 6)) for i in range(n)]
+
+
+def _rmssd(rr: list[int]) -> float:
+    d = [b - a for a, b in zip(rr, rr[1:], strict=False)]
+    return math.sqrt(sum(x * x for x in d) / len(d))
+
+
+def test_welltory_rows_are_remeasured_from_their_rr_data():
+    rr = _rr_series()
+    text = (
+        "user_code,rr_code,measurement_datetime,time_of_day,bpm,rmssd,rr_data\n"
+        f'u1,r1,2020-03-01 07:05:00,morning,60,999,"{",".join(map(str, rr))}"\n'
+    )
+    parsed = _parse(text)
+    assert parsed.layout == "welltory"
+    [m] = parsed.measurements
+    assert m.rmssd_ms == pytest.approx(_rmssd(rr), rel=1e-12)  # not the app's 999
+    assert m.ln_rmssd == pytest.approx(math.log(_rmssd(rr)), rel=1e-12)
+    assert m.hr_bpm == pytest.approx(60000 / (sum(rr) / len(rr)), rel=1e-12)
+    assert m.measured_at == dt_util.as_utc(dt_util.parse_datetime("2020-03-01T07:05:00+01:00"))
+    assert m.source == "import"
+
+
+def test_welltory_file_with_several_people_needs_a_user_code():
+    rr = ",".join(map(str, _rr_series()))
+    text = (
+        "user_code,measurement_datetime,rr_data\n"
+        f'u1,2020-03-01 07:05:00,"{rr}"\n'
+        f'u2,2020-03-01 07:06:00,"{rr}"\n'
+    )
+    with pytest.raises(ImportFileError) as err:
+        _parse(text)
+    assert err.value.key == "several_users"
+    assert len(_parse(text, user_code="u2").measurements) == 1
+    with pytest.raises(ImportFileError) as err:
+        _parse(text, user_code="nobody")
+    assert err.value.key == "unknown_user"
+
+
+def test_rr_rows_with_problems_are_rejected_with_their_line_and_reason():
+    good = " ".join(map(str, _rr_series()))
+    noisy = _rr_series()
+    for i in range(10, 100, 10):
+        noisy[i] *= 2  # nine missed beats in 100: far above 5 %
+    text = (
+        "timestamp,rr_ms\n"
+        f"2026-03-01T07:00:00+01:00,{good}\n"
+        "not a time,800 810\n"
+        "2026-03-02T07:00:00,800 810 790\n"
+        f"2026-03-03T07:00:00,{' '.join(map(str, noisy))}\n"
+        "2026-03-04T07:00:00,800 abc\n"
+    )
+    parsed = _parse(text)
+    assert parsed.layout == "rr"
+    assert len(parsed.measurements) == 1
+    assert [(r.line, r.reason) for r in parsed.rejected] == [
+        (3, "bad_timestamp"),
+        (4, "too_short"),
+        (5, "too_many_artifacts"),
+        (6, "bad_rr"),
+    ]
+
+
+def test_daily_rows_take_the_day_at_the_given_local_time():
+    text = "date,rmssd_ms,resting_hr_bpm\n2026-03-29,55.5,48\n2026-03-30,-1,50\nx,40,\n"
+    parsed = _parse(text)
+    assert parsed.layout == "daily"
+    [m] = parsed.measurements
+    assert m.rmssd_ms == 55.5
+    assert m.ln_rmssd == pytest.approx(math.log(55.5))
+    assert m.hr_bpm == 48
+    # 07:30 in Amsterdam on the day summer time starts is 05:30 UTC.
+    assert m.measured_at == dt_util.parse_datetime("2026-03-29T05:30:00+00:00").astimezone(UTC)
+    assert [(r.line, r.reason) for r in parsed.rejected] == [(3, "bad_rmssd"), (4, "bad_timestamp")]
+
+
+def test_an_unknown_layout_is_refused_naming_its_columns():
+    with pytest.raises(ImportFileError) as err:
+        _parse("when,value\n1,2\n")
+    assert err.value.key == "unknown_layout"
+    assert err.value.placeholders == {"columns": "value, when"}
