@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import UTC, time
 from zoneinfo import ZoneInfo
@@ -26,7 +27,7 @@ def _rr_series(n: int = 100, swing: float = 40.0) -> list[int]:
 
 
 def _rmssd(rr: list[int]) -> float:
-    d = [b - a for a, b in zip(rr, rr[1:], strict=False)]
+    d = [b - a for a, b in itertools.pairwise(rr)]
     return math.sqrt(sum(x * x for x in d) / len(d))
 
 

@@ -636,12 +636,8 @@ def test_doctests():
 
 
 def test_sleep_alone_never_earns_hard_training():
-    from datetime import date as _date
-
-    from physiology.readiness import ReadinessLevel, Recommendation, SleepInputs, readiness
-
     r = readiness(
-        day=_date(2026, 1, 1),
+        day=date(2026, 1, 1),
         sleep=SleepInputs(target_sleep_h=8.0, last_night_h=8.5, sleep_debt_h=0.0, sri=90.0),
     )
     assert r.score == 100
