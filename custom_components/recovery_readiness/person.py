@@ -708,7 +708,7 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
 
 async def async_setup_person_entry(hass: HomeAssistant, entry: PersonConfigEntry) -> bool:
     """Load the history, start the runtime, add the person's entities."""
-    store = PersonStore(hass, entry.entry_id)
+    store = PersonStore(hass, entry.entry_id, entry.title)
     runtime = PersonRuntime(hass, entry, store, await store.async_load())
     entry.runtime_data = runtime
     await runtime.async_start()

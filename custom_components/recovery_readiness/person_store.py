@@ -30,6 +30,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER
+from .storage import async_load_or_quarantine
 
 STORAGE_VERSION: Final = 1
 STORAGE_MINOR_VERSION: Final = 1
@@ -162,15 +163,19 @@ class _VersionedStore(Store[dict[str, Any]]):
 class PersonStore:
     """Load and save one person's `PersonHistory`."""
 
-    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+    def __init__(self, hass: HomeAssistant, entry_id: str, profile: str | None = None) -> None:
         """Bind to the profile's Store file."""
+        self._hass = hass
+        self._profile = profile or entry_id
         self._store = _VersionedStore(
             hass, STORAGE_VERSION, storage_key(entry_id), minor_version=STORAGE_MINOR_VERSION
         )
 
     async def async_load(self) -> PersonHistory:
-        """Return the stored history (empty when there is none)."""
-        data = await self._store.async_load()
+        """Return the stored history (empty when none, or when the file was kept aside)."""
+        data = await async_load_or_quarantine(
+            self._hass, self._store, what="sleep", profile=self._profile
+        )
         return PersonHistory() if data is None else history_from_json(data)
 
     def async_schedule_save(self, history_fn: Callable[[], PersonHistory]) -> None:

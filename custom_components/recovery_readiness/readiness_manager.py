@@ -152,7 +152,12 @@ class ReadinessManager(DataUpdateCoordinator[ReadinessSnapshot]):
             async_track_time_interval(self.hass, self._check_strap_link, LINK_CHECK_INTERVAL)
         )
         entry.async_on_unload(self._drop_strap)
+        entry.async_on_unload(self._async_save_on_unload)
         self._check_strap_link()
+
+    async def _async_save_on_unload(self) -> None:
+        """Write the history now: a reload must find what was just added."""
+        await self.store.async_save(self.history)
 
     @property
     def strap(self) -> StrapCoordinator | None:

@@ -155,6 +155,10 @@ class ReadinessStore:
         """Save soon; ``history_fn`` is called at write time (also at HA's final write)."""
         self._store.async_delay_save(lambda: history_to_json(history_fn()), SAVE_DELAY_S)
 
+    async def async_save(self, history: Iterable[StoredMeasurement]) -> None:
+        """Save now (on unload, so a reload reads what was just added)."""
+        await self._store.async_save(history_to_json(history))
+
 
 async def async_remove_store(hass: HomeAssistant, entry_id: str) -> None:
     """Delete a removed profile's readiness history."""

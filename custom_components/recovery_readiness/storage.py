@@ -14,6 +14,11 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN, LOGGER
 
 
+def _keep_aside(path: str, kept: str) -> None:
+    if os.path.exists(path):  # noqa: PTH110  (paired with os.replace)
+        os.replace(path, kept)
+
+
 async def async_load_or_quarantine(
     hass: HomeAssistant, store: Store[dict[str, Any]], *, what: str, profile: str
 ) -> dict[str, Any] | None:
@@ -31,13 +36,15 @@ async def async_load_or_quarantine(
         profile: the profile's name, for the repair issue.
     """
     try:
-        data = await store.async_load()
+        data: Any = await store.async_load()
     except (HomeAssistantError, NotImplementedError, ValueError, TypeError, KeyError) as err:
         reason = repr(err)
     else:
-        return data
+        if data is None or isinstance(data, dict):
+            return data
+        reason = f"expected an object, found {type(data).__name__}"
     kept = f"{store.path}.corrupt-{dt_util.utcnow().strftime('%Y%m%dT%H%M%SZ')}"
-    await hass.async_add_executor_job(os.replace, store.path, kept)
+    await hass.async_add_executor_job(_keep_aside, store.path, kept)
     LOGGER.error("%s: could not read %s (%s); kept it as %s", profile, store.path, reason, kept)
     ir.async_create_issue(
         hass,
