@@ -118,7 +118,7 @@ async def _stream(strap: EmulatedStrap, clock: StrapClock, beats: int, start: in
 async def test_a_morning_recording_goes_through_the_phases_to_a_readiness(
     hass: HomeAssistant, emulated_strap: EmulatedStrap
 ) -> None:
-    person, manager = await _setup(hass, emulated_strap)
+    _person, manager = await _setup(hass, emulated_strap)
     assert manager.strap is not None
     clock = StrapClock(manager.strap)
     changes = async_capture_events(hass, "state_changed")
