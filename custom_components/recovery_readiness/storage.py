@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -15,8 +15,9 @@ from .const import DOMAIN, LOGGER
 
 
 def _keep_aside(path: str, kept: str) -> None:
-    if os.path.exists(path):  # noqa: PTH110  (paired with os.replace)
-        os.replace(path, kept)
+    source = Path(path)
+    if source.exists():
+        source.replace(kept)
 
 
 async def async_load_or_quarantine(

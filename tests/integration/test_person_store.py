@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 
+from custom_components.recovery_readiness.const import DOMAIN
 from custom_components.recovery_readiness.person_store import (
     STORAGE_MINOR_VERSION,
     STORAGE_VERSION,
@@ -69,17 +72,25 @@ async def test_older_minor_version_is_migrated(
     assert history.open_start is None
 
 
-async def test_a_newer_major_version_is_refused(
-    hass: HomeAssistant, hass_storage: dict[str, Any]
+async def test_a_newer_major_version_is_kept_aside_not_read(
+    hass: HomeAssistant, hass_storage: dict[str, Any], tmp_path: Path
 ) -> None:
-    hass_storage[storage_key("abc")] = {
-        "version": STORAGE_VERSION + 1,
-        "minor_version": 1,
-        "key": storage_key("abc"),
-        "data": {},
-    }
-    with pytest.raises(NotImplementedError):
-        await PersonStore(hass, "abc").async_load()
+    hass.config.config_dir = str(tmp_path)
+    key = storage_key("abc")
+    hass_storage[key] = {"version": STORAGE_VERSION + 1, "minor_version": 1, "key": key, "data": {}}
+    on_disk = tmp_path / ".storage" / key
+    on_disk.parent.mkdir()
+    on_disk.write_text('{"version": 2}', encoding="utf-8")
+
+    assert await PersonStore(hass, "abc", "Alex").async_load() == PersonHistory()
+
+    assert not on_disk.exists()
+    [kept] = (tmp_path / ".storage").glob(f"{key}.corrupt-*")
+    assert kept.read_text(encoding="utf-8") == '{"version": 2}'
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"corrupt_store_{key}")
+    assert issue is not None
+    assert issue.translation_placeholders["profile"] == "Alex"
+    assert issue.translation_placeholders["what"] == "sleep"
 
 
 async def test_save_now_and_later(hass: HomeAssistant, hass_storage: dict[str, Any]) -> None:
