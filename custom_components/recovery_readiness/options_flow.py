@@ -16,8 +16,11 @@ from homeassistant.helpers import selector
 
 from .const import (
     CONF_ASLEEP_STATES,
+    CONF_MEASUREMENT_DURATION_S,
     CONF_MERGE_GAP_MIN,
     CONF_MIN_NIGHT_SLEEP_MIN,
+    CONF_MORNING_END,
+    CONF_MORNING_START,
     CONF_NAME,
     CONF_REMINDER_LEAD_MIN,
     CONF_SLEEP_SOURCE,
@@ -26,8 +29,11 @@ from .const import (
     CONF_TARGET_WAKE_TIME,
     CONF_WORK_DAYS,
     DEFAULT_ASLEEP_STATES,
+    DEFAULT_MEASUREMENT_DURATION_S,
     DEFAULT_MERGE_GAP_MIN,
     DEFAULT_MIN_NIGHT_SLEEP_MIN,
+    DEFAULT_MORNING_END,
+    DEFAULT_MORNING_START,
     DEFAULT_REMINDER_LEAD_MIN,
     DEFAULT_TARGET_SLEEP_H,
     DEFAULT_WORK_DAYS,
@@ -48,6 +54,9 @@ SETTINGS_KEYS = (
     CONF_WORK_DAYS,
     CONF_MERGE_GAP_MIN,
     CONF_MIN_NIGHT_SLEEP_MIN,
+    CONF_MORNING_START,
+    CONF_MORNING_END,
+    CONF_MEASUREMENT_DURATION_S,
 )
 """Keys stored in a person entry's options."""
 
@@ -133,6 +142,20 @@ def person_schema(hass: HomeAssistant, current: Mapping[str, Any]) -> vol.Schema
             default=current.get(CONF_MIN_NIGHT_SLEEP_MIN, DEFAULT_MIN_NIGHT_SLEEP_MIN),
         )
     ] = _number(0, 360, 5, "min")
+    fields[
+        vol.Required(
+            CONF_MORNING_START, default=current.get(CONF_MORNING_START, DEFAULT_MORNING_START)
+        )
+    ] = selector.TimeSelector()
+    fields[
+        vol.Required(CONF_MORNING_END, default=current.get(CONF_MORNING_END, DEFAULT_MORNING_END))
+    ] = selector.TimeSelector()
+    fields[
+        vol.Required(
+            CONF_MEASUREMENT_DURATION_S,
+            default=current.get(CONF_MEASUREMENT_DURATION_S, DEFAULT_MEASUREMENT_DURATION_S),
+        )
+    ] = _number(60, 300, 30, "s")
     return vol.Schema(fields)
 
 

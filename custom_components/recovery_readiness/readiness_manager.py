@@ -29,7 +29,16 @@ from homeassistant.helpers.event import async_track_time_change, async_track_tim
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, LOGGER
+from .const import (
+    CONF_MEASUREMENT_DURATION_S,
+    CONF_MORNING_END,
+    CONF_MORNING_START,
+    DEFAULT_MEASUREMENT_DURATION_S,
+    DEFAULT_MORNING_END,
+    DEFAULT_MORNING_START,
+    DOMAIN,
+    LOGGER,
+)
 from .coordinator import BeatBatch, StrapCoordinator
 from .physiology.measurement import (
     MeasurementPhase,
@@ -52,16 +61,9 @@ if TYPE_CHECKING:
     from .person import PersonConfigEntry, PersonRuntime
 
 EVENT_MEASUREMENT_COMPLETED: Final = f"{DOMAIN}_measurement_completed"
-DEFAULT_MORNING_START: Final = time(4, 0)
-DEFAULT_MORNING_END: Final = time(11, 0)
-DEFAULT_ANALYSIS_S: Final = 120.0
 PROGRESS_PUBLISH_S: Final = 5.0
 """Progress is written at most this often while a measurement runs (recorder load)."""
 LINK_CHECK_INTERVAL: Final = timedelta(seconds=10)
-
-CONF_MORNING_START: Final = "morning_start"
-CONF_MORNING_END: Final = "morning_end"
-CONF_ANALYSIS_S: Final = "measurement_duration_s"
 
 
 class MeasurementState(StrEnum):
@@ -124,10 +126,16 @@ class ReadinessManager(DataUpdateCoordinator[ReadinessSnapshot]):
         self.store = ReadinessStore(hass, entry.entry_id, entry.title)
         self.history: tuple[StoredMeasurement, ...] = ()
         options = {**entry.data, **entry.options}
-        self.morning_start = _time_option(options.get(CONF_MORNING_START), DEFAULT_MORNING_START)
-        self.morning_end = _time_option(options.get(CONF_MORNING_END), DEFAULT_MORNING_END)
+        self.morning_start = _time_option(
+            options.get(CONF_MORNING_START), time.fromisoformat(DEFAULT_MORNING_START)
+        )
+        self.morning_end = _time_option(
+            options.get(CONF_MORNING_END), time.fromisoformat(DEFAULT_MORNING_END)
+        )
         self.settings = MeasurementSettings(
-            analysis_s=float(options.get(CONF_ANALYSIS_S, DEFAULT_ANALYSIS_S))
+            analysis_s=float(
+                options.get(CONF_MEASUREMENT_DURATION_S, DEFAULT_MEASUREMENT_DURATION_S)
+            )
         )
         self.data = ReadinessSnapshot()
         self._session: MeasurementSession | None = None

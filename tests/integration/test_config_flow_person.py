@@ -75,7 +75,11 @@ async def test_menu_offers_a_person_without_any_strap_and_creates_one(
     assert entry.data[CONF_ENTRY_KIND] == KIND_PERSON
     assert entry.unique_id == entry.data[CONF_PERSON_ID]
     assert len(entry.unique_id) == 32
-    assert dict(entry.options) == {k: v for k, v in FORM.items() if k != CONF_NAME}
+    assert dict(entry.options) == {k: v for k, v in FORM.items() if k != CONF_NAME} | {
+        "morning_start": "04:00:00",
+        "morning_end": "11:00:00",
+        "measurement_duration_s": 120.0,
+    }
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data.settings.work_days == frozenset({0, 1, 2, 3})
