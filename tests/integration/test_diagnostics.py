@@ -15,7 +15,13 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.recovery_readiness.const import DOMAIN
+from custom_components.recovery_readiness.const import (
+    CONF_ENTRY_KIND,
+    CONF_PERSON_ID,
+    CONF_SLEEP_SOURCE,
+    DOMAIN,
+    KIND_PERSON,
+)
 
 pytest_plugins = ["emulated.fixtures"]
 
@@ -50,3 +56,29 @@ async def test_diagnostics_redact_identity_and_hold_no_rr_values(
     assert diagnostics["strap"]["battery_pct"] == 87
     assert diagnostics["status"]["connected"] is True
     assert diagnostics["stats"]["connects"] == 1
+
+
+async def test_person_diagnostics_hold_counts_not_health_values(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> None:
+    assert await async_setup_component(hass, "diagnostics", {})
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Robin",
+        unique_id="p1",
+        data={CONF_ENTRY_KIND: KIND_PERSON, CONF_PERSON_ID: "p1"},
+        options={CONF_SLEEP_SOURCE: "binary_sensor.robin_bed"},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    text = json.dumps(diagnostics)
+    assert "Robin" not in text
+    assert "robin_bed" not in text
+    assert diagnostics["readiness"]["measurements_stored"] == 0
+    assert diagnostics["readiness"]["measurement_state"] == "idle"
+    assert diagnostics["sleep"]["in_bed_now"] is False
+    assert diagnostics["strap_linked"] is False
