@@ -4,10 +4,10 @@ Run with the HA "latest" environment (the store module imports Home Assistant):
 
     ~/.cache/recovery-readiness/venvs/latest/bin/python benchmarks/bench_readiness_store.py
 
-It builds 5 × 365 daily morning measurements (plus 10 % second measurements on the same day),
+It builds 5 x 365 daily morning measurements (plus 10 % second measurements on the same day),
 serialises them as the Store does (Home Assistant's `save_json` writes .storage files with
-orjson's 2-space indent), and reports the file size and the time to parse and rebuild the history, with a plain
-`json.loads` of the same bytes as the reference in the same run.
+orjson's 2-space indent), and reports the file size and the time to parse and rebuild the
+history, with a plain `json_loads` of the same bytes as the reference in the same run.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import orjson  # noqa: E402
-from homeassistant.helpers.json import json_bytes  # noqa: E402
-from homeassistant.util.json import json_loads  # noqa: E402
+import orjson
+from homeassistant.helpers.json import json_bytes
+from homeassistant.util.json import json_loads
 
-from custom_components.recovery_readiness.readiness_store import (  # noqa: E402
+from custom_components.recovery_readiness.readiness_store import (
     StoredMeasurement,
     history_from_json,
     history_to_json,
