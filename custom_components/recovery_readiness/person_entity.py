@@ -7,7 +7,16 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .person import PersonRuntime
+from .person import PersonRuntime, PersonSettings
+
+
+def person_device_info(settings: PersonSettings) -> DeviceInfo:
+    """The person's device: a service device named after the person (sleep and readiness)."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, settings.person_id)},
+        name=settings.name,
+        entry_type=DeviceEntryType.SERVICE,
+    )
 
 
 class PersonEntity(CoordinatorEntity[PersonRuntime]):
@@ -19,10 +28,5 @@ class PersonEntity(CoordinatorEntity[PersonRuntime]):
         """Bind the entity to the person's device (a service device named after the person)."""
         super().__init__(runtime)
         self.entity_description = description
-        person_id = runtime.settings.person_id
-        self._attr_unique_id = f"{person_id}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, person_id)},
-            name=runtime.settings.name,
-            entry_type=DeviceEntryType.SERVICE,
-        )
+        self._attr_unique_id = f"{runtime.settings.person_id}_{description.key}"
+        self._attr_device_info = person_device_info(runtime.settings)

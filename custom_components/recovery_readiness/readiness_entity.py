@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN
+from .person_entity import person_device_info
 from .readiness_manager import ReadinessManager
 
 
@@ -21,8 +20,4 @@ class ReadinessEntity(CoordinatorEntity[ReadinessManager]):
         self.entity_description = description
         settings = manager.person.settings
         self._attr_unique_id = f"{settings.person_id}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, settings.person_id)},
-            name=settings.name,
-            entry_type=DeviceEntryType.SERVICE,
-        )
+        self._attr_device_info = person_device_info(settings)
