@@ -202,6 +202,87 @@ def test_ectopic_pair_keeps_both_halves_after_the_collateral_check():
     assert c.artifact_indices == (20, 21)
 
 
+# --- project rules on top of the paper (correct_rr only) ---------------------------------------
+
+
+def _wide(n: int) -> list[float]:
+    """Like ``_smooth`` with a 100-ms breathing swing: |dRR| up to ~120 ms, Th1 ~ 190 ms."""
+    return [
+        round(1000 + 100 * math.sin(2 * math.pi * i / 4.7) + 15 * math.sin(2 * math.pi * i / 23), 1)
+        for i in range(n)
+    ]
+
+
+# 900 900 700 1100 repeated: |dRR| is 0, 200, 400, 200 -> QD = 150 ms, Th1 = 780 ms; the
+# 11-beat median is 900 ms everywhere.
+_STEPPED = [900.0, 900.0, 700.0, 1100.0] * 10
+
+
+def test_split_interval_below_the_threshold_is_found_by_its_sum():
+    # 900 at index 21 split into 400 + 500: dRR = -500 ms, |s11| = 500 / 780 < 1, so the paper
+    # never examines it (classify_rr flags nothing). Both parts are < 0.8 x 900 = 720 ms and
+    # |400 + 500 - 900| = 0 < 0.2 x 900: an extra beat, merged back to the true 900 ms.
+    rr = [*_STEPPED[:21], 400.0, 500.0, *_STEPPED[22:]]
+    assert _flags(rr) == {}
+    c = correct_rr(rr)
+    assert c.extra_count == 1
+    assert c.artifact_indices == (21, 22)
+    assert c.nn_ms == tuple(_STEPPED)
+    assert c.breaks == ()  # a merged extra beat is the true interval
+
+
+def test_extra_by_sum_takes_over_an_out_of_range_part():
+    # 900 split into 250 + 650: 250 < 300 ms is out of range, 650 < 720; 250 + 650 = 900 is the
+    # median, so the pair is one extra beat (merged), not an interpolated 250 next to a 650.
+    rr = [*_STEPPED[:21], 250.0, 650.0, *_STEPPED[22:]]
+    c = correct_rr(rr)
+    assert (c.extra_count, c.out_of_range_count) == (1, 0)
+    assert c.nn_ms == tuple(_STEPPED)
+
+
+def test_two_short_intervals_that_do_not_add_up_to_the_median_stay():
+    # 600 + 600 = 1200: |1200 - 900| = 300 > 0.2 x 900 = 180 -> not a split interval
+    rr = [*_STEPPED[:21], 600.0, 600.0, *_STEPPED[22:]]
+    assert correct_rr(rr).artifact_indices == ()
+
+
+def test_unflagged_premature_beat_of_an_ectopic_pair_is_completed():
+    # _wide(60) with 200 ms moved from interval 28 to 29 (premature beat + compensatory pause):
+    # 913.4, 788.3, 1302.7, 1081.2. The paper flags only the pause (29, ectopic): the premature
+    # beat's dRR = -125.1 ms is below Th1 = 188 ms. Partner test for 28: medRR_28 = 991.0,
+    # (788.3 - 991.0) / 991.0 = -20.5 % (<= -15 %); step from the beat before,
+    # (788.3 - 913.4) / 991.0 = -12.6 % (<= -10 %); sum 788.3 + 1302.7 = 2091.0 vs
+    # 2 x medRR_29 = 2 x 1019.3 = 2038.6, +2.6 % (within 15 %) -> ectopic.
+    rr = _wide(60)
+    rr[28] -= 200.0
+    rr[29] += 200.0
+    assert _flags(rr) == {29: ArtifactKind.ECTOPIC}
+    c = correct_rr(rr)
+    assert c.artifact_indices == (28, 29)
+    assert c.ectopic_count == 2
+    # both interpolated between 913.4 and 1081.2 (thirds)
+    assert c.nn_ms[28:30] == pytest.approx((913.4 + 167.8 / 3, 913.4 + 2 * 167.8 / 3))
+    assert c.breaks == (28, 29, 30)
+
+
+def test_ordinary_beat_after_an_isolated_short_beat_is_not_a_partner():
+    # 560 then 800: the following interval sits on the median (0 % deviation) -> not a pause
+    rr = [800.0] * 20 + [560.0] + [800.0] * 20
+    assert correct_rr(rr).artifact_indices == (20,)
+
+
+def test_partner_needs_a_step_from_its_outer_neighbour():
+    # A flagged pause (1302.7) after 788.3, but 788.3 follows 790.0 (no step, -0.2 % of the
+    # median): the low value belongs to the rhythm before it, not a premature beat.
+    rr = _wide(60)
+    rr[27] = 790.0
+    rr[28] -= 200.0
+    rr[29] += 200.0
+    c = correct_rr(rr)
+    assert 29 in c.artifact_indices
+    assert 28 not in c.artifact_indices
+
+
 def test_fewer_than_three_intervals_is_insufficient():
     with pytest.raises(InsufficientDataError) as info:
         correct_rr([800.0, 810.0])
