@@ -23,7 +23,6 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers import translation
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -38,6 +37,7 @@ from .helpers import entry_kind
 from .history_import import MAX_FILE_BYTES, ImportFileError, parse_history_csv
 from .person import PersonConfigEntry, PersonRuntime, SleepLogError
 from .readiness_manager import ReadinessManager
+from .texts import async_texts, reasons_with_text
 
 ATTR_PROFILE: Final = "profile"
 ATTR_START: Final = "start"
@@ -122,21 +122,6 @@ async def _async_start_measurement(call: ServiceCall) -> None:
     manager.async_start_measurement("action")
 
 
-async def async_reason_texts(
-    hass: HomeAssistant, reasons: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Add the text of each reason in Home Assistant's language (``reason_<key>``)."""
-    strings = await translation.async_get_translations(
-        hass, hass.config.language, "exceptions", [DOMAIN]
-    )
-    out = []
-    for reason in reasons:
-        template = strings.get(f"component.{DOMAIN}.exceptions.reason_{reason['key']}.message")
-        text = template.format(**reason["placeholders"]) if template else reason["key"]
-        out.append({**reason, "text": text})
-    return out
-
-
 async def _async_get_readiness(call: ServiceCall) -> ServiceResponse:
     """The full readiness report: score, level, advice, contributors, reasons, baselines."""
     manager = _readiness(call)
@@ -147,7 +132,8 @@ async def _async_get_readiness(call: ServiceCall) -> ServiceResponse:
     }
     if snapshot.readiness is not None:
         report |= snapshot.readiness.as_dict()
-        report["reasons"] = await async_reason_texts(call.hass, report.get("reasons", []))
+        texts = await async_texts(call.hass)
+        report["reasons"] = reasons_with_text(texts, report.get("reasons", []))
     report["hrv_baseline"] = None if snapshot.hrv is None else snapshot.hrv.as_dict()
     report["resting_hr_baseline"] = None if snapshot.rhr is None else snapshot.rhr.as_dict()
     today = snapshot.today
