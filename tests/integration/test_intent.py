@@ -39,9 +39,9 @@ async def _person(hass: HomeAssistant, name: str = "Sam") -> MockConfigEntry:
 async def _seed(hass: HomeAssistant, entry: MockConfigEntry, tmp_path: Path) -> None:
     hass.config.allowlist_external_dirs = {str(tmp_path)}
     today = dt_util.now().date()
-    lines = ["date,rmssd_ms,resting_hr_bpm"]
-    for i in range(30, 0, -1):
-        lines.append(f"{today - timedelta(days=i)},{50 + 5 * math.sin(i):.2f},52")
+    lines = ["date,rmssd_ms,resting_hr_bpm"] + [
+        f"{today - timedelta(days=i)},{50 + 5 * math.sin(i):.2f},52" for i in range(30, 0, -1)
+    ]
     csv = tmp_path / "h.csv"
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     await hass.services.async_call(
