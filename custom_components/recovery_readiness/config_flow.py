@@ -43,7 +43,7 @@ from .helpers import entry_kind
 from .options_flow import (
     PersonOptionsFlow,
     entry_values,
-    name_error,
+    form_errors,
     needs_states,
     person_schema,
     settings_from_input,
@@ -194,8 +194,7 @@ class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
         values = dict(current or {})
         if user_input is not None:
             name = str(user_input.get(CONF_NAME, ""))
-            if (error := name_error(self.hass, name, own_entry_id=own_entry_id)) is not None:
-                errors[CONF_NAME] = error
+            if errors := form_errors(self.hass, user_input, own_entry_id=own_entry_id):
                 values |= user_input
             else:
                 keep = (

@@ -262,6 +262,10 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
             delay = RETRY_BACKOFF_S[min(self._failures, len(RETRY_BACKOFF_S)) - 1]
             LOGGER.debug("%s: connect failed (%s); next try in %.0f s", strap.name, err, delay)
             self._back_off(delay)
+        except Exception:  # noqa: BLE001  (a bug or an unforeseen library error: never spin on it)
+            self._failures += 1
+            LOGGER.exception("%s: unexpected error while connecting", strap.name)
+            self._back_off(RETRY_BACKOFF_S[-1])
         else:
             self._failures = self._out_of_slots = 0
             self._not_before_t = self._advert_after_t = 0.0

@@ -9,7 +9,8 @@ Layouts, recognised by their header:
 * **Generic RR** — ``timestamp`` and ``rr_ms`` (RR intervals in ms separated by spaces,
   semicolons or commas).
 * **Generic daily** — ``date`` and ``rmssd_ms`` (or ``rmssd``), optionally ``resting_hr_bpm``
-  (or ``hr_bpm``). Such a day counts as measured in the middle of the morning window.
+  (or ``hr_bpm``). Such a value belongs to its date (it is timed in the middle of the morning
+  window only for display); a strap measurement of the same morning takes precedence.
 
 Timestamps without a zone are local time. RR-based rows go through `correct_rr` + `time_domain`
 and are rejected above 5 % artefacts or below the 60-s / 60-difference minimum. Every rejected
@@ -207,6 +208,7 @@ def _parse_daily_rows(
                 artifact_ratio=None,
                 duration_s=None,
                 source="import",
+                day=day,
             )
         )
     return ParsedHistory(layout="daily", measurements=tuple(measurements), rejected=tuple(rejected))

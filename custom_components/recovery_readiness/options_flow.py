@@ -7,6 +7,7 @@ A `sensor` source gets a second step for its "asleep" states.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import time
 from typing import Any
 
 import voluptuous as vol
@@ -199,6 +200,25 @@ def name_error(hass: HomeAssistant, name: str, *, own_entry_id: str | None = Non
     return None
 
 
+def form_errors(
+    hass: HomeAssistant, user_input: Mapping[str, Any], *, own_entry_id: str | None = None
+) -> dict[str, str]:
+    """Field errors of the person form: the name, and a morning window that ends before it starts.
+
+    The morning window must not wrap past midnight: each measurement is assigned to the local
+    date it was taken on, and a window across midnight would span two dates.
+    """
+    errors: dict[str, str] = {}
+    name = str(user_input.get(CONF_NAME, ""))
+    if (error := name_error(hass, name, own_entry_id=own_entry_id)) is not None:
+        errors[CONF_NAME] = error
+    start = str(user_input.get(CONF_MORNING_START, DEFAULT_MORNING_START))
+    end = str(user_input.get(CONF_MORNING_END, DEFAULT_MORNING_END))
+    if time.fromisoformat(start) >= time.fromisoformat(end):
+        errors[CONF_MORNING_END] = "morning_window_order"
+    return errors
+
+
 def settings_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
     """Keep the settings keys of a submitted form (optional fields left empty are dropped)."""
     return {k: user_input[k] for k in SETTINGS_KEYS if user_input.get(k) not in (None, "")}
@@ -223,9 +243,8 @@ class PersonOptionsFlow(OptionsFlow):
         if user_input is not None:
             name = str(user_input.get(CONF_NAME, ""))
             own = self.config_entry.entry_id
-            if (error := name_error(self.hass, name, own_entry_id=own)) is not None:
-                errors[CONF_NAME] = error
-            else:
+            errors = form_errors(self.hass, user_input, own_entry_id=own)
+            if not errors:
                 keep = (
                     {CONF_ASLEEP_STATES: current[CONF_ASLEEP_STATES]}
                     if (CONF_ASLEEP_STATES in current)

@@ -339,6 +339,10 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
                 second=DAILY_RECOMPUTE.second,
             )
         )
+        # A new local date: the summary's "today" moves, so readiness keeps its sleep inputs.
+        entry.async_on_unload(
+            async_track_time_change(self.hass, self._async_daily, hour=0, minute=0, second=1)
+        )
         entry.async_on_unload(
             async_track_time_interval(self.hass, self._async_heartbeat, HEARTBEAT)
         )
@@ -712,9 +716,13 @@ async def async_setup_person_entry(hass: HomeAssistant, entry: PersonConfigEntry
     runtime = PersonRuntime(hass, entry, store, await store.async_load())
     entry.runtime_data = runtime
     await runtime.async_start()
-    await runtime.readiness.async_start()
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
-    await hass.config_entries.async_forward_entry_setups(entry, PERSON_PLATFORMS)
+    try:
+        await runtime.readiness.async_start()
+        entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+        await hass.config_entries.async_forward_entry_setups(entry, PERSON_PLATFORMS)
+    except BaseException:
+        await runtime.async_stop()  # its timers must not outlive a failed setup
+        raise
     return True
 
 

@@ -30,7 +30,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER
-from .storage import async_load_or_quarantine
+from .storage import async_keep_copy, async_load_or_quarantine
 
 STORAGE_VERSION: Final = 1
 STORAGE_MINOR_VERSION: Final = 1
@@ -116,6 +116,12 @@ def history_from_json(data: dict[str, Any]) -> PersonHistory:
     )
 
 
+def _skipped(data: dict[str, Any]) -> int:
+    """How many stored episodes `history_from_json` would skip as malformed."""
+    raw = data.get("episodes") or []
+    return len(raw) - len(history_from_json(data).episodes) if isinstance(raw, list) else 1
+
+
 def history_to_json(history: PersonHistory) -> dict[str, Any]:
     """Serialise a history for the Store."""
     open_episode = (
@@ -157,6 +163,10 @@ class _VersionedStore(Store[dict[str, Any]]):
             msg = f"{self.key}: cannot read sleep history of version {old_major_version}"
             raise NotImplementedError(msg)
         LOGGER.debug("%s: migrating from 1.%d", self.key, old_minor_version)
+        if old_minor_version > STORAGE_MINOR_VERSION:
+            await async_keep_copy(self.hass, self, "written by a newer release")
+        elif _skipped(old_data):
+            await async_keep_copy(self.hass, self, "malformed episodes are skipped")
         return history_to_json(history_from_json(old_data))
 
 
@@ -176,6 +186,8 @@ class PersonStore:
         data = await async_load_or_quarantine(
             self._hass, self._store, what="sleep", profile=self._profile
         )
+        if data is not None and _skipped(data):
+            await async_keep_copy(self._hass, self._store, "malformed episodes are skipped")
         return PersonHistory() if data is None else history_from_json(data)
 
     def async_schedule_save(self, history_fn: Callable[[], PersonHistory]) -> None:

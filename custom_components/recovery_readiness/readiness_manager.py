@@ -132,6 +132,17 @@ class ReadinessManager(DataUpdateCoordinator[ReadinessSnapshot]):
         self.morning_end = _time_option(
             options.get(CONF_MORNING_END), time.fromisoformat(DEFAULT_MORNING_END)
         )
+        if self.morning_start >= self.morning_end:  # stored by hand or an older release
+            LOGGER.warning(
+                "%s: morning window %s-%s ends before it starts; using %s-%s",
+                entry.title,
+                self.morning_start,
+                self.morning_end,
+                DEFAULT_MORNING_START,
+                DEFAULT_MORNING_END,
+            )
+            self.morning_start = time.fromisoformat(DEFAULT_MORNING_START)
+            self.morning_end = time.fromisoformat(DEFAULT_MORNING_END)
         self.settings = MeasurementSettings(
             analysis_s=float(
                 options.get(CONF_MEASUREMENT_DURATION_S, DEFAULT_MEASUREMENT_DURATION_S)
@@ -159,7 +170,7 @@ class ReadinessManager(DataUpdateCoordinator[ReadinessSnapshot]):
         entry.async_on_unload(
             async_track_time_interval(self.hass, self._check_strap_link, LINK_CHECK_INTERVAL)
         )
-        entry.async_on_unload(self._drop_strap)
+        entry.async_on_unload(lambda: self._drop_strap(interrupt=False))
         entry.async_on_unload(self._async_save_on_unload)
         self._check_strap_link()
 
@@ -196,19 +207,20 @@ class ReadinessManager(DataUpdateCoordinator[ReadinessSnapshot]):
             self._was_connected = strap.connected
 
     @callback
-    def _drop_strap(self) -> None:
+    def _drop_strap(self, *, interrupt: bool = True) -> None:
+        """Stop following the strap; a running measurement loses its beats with it."""
         for unsub in self._strap_unsubs:
             unsub()
         self._strap_unsubs = []
+        if self._strap is not None and interrupt and self.running:
+            self._interrupt("disconnected")
         self._strap = None
 
     # ------------------------------------------------------------------ starting
 
     def _in_morning_window(self, now: datetime) -> bool:
-        local = dt_util.as_local(now).time()
-        if self.morning_start <= self.morning_end:
-            return self.morning_start <= local < self.morning_end
-        return local >= self.morning_start or local < self.morning_end
+        """Local time inside [start, end); the forms keep start before end."""
+        return self.morning_start <= dt_util.as_local(now).time() < self.morning_end
 
     @property
     def running(self) -> bool:
@@ -272,7 +284,11 @@ class ReadinessManager(DataUpdateCoordinator[ReadinessSnapshot]):
             self._session = MeasurementSession(settings=self.settings)
         elif batch.after_gap:
             self._session.disconnect()
-        progress = self._session.add(batch.t_s, batch.rr_ms)
+        rr_ms = tuple(v for v in batch.rr_ms if v > 0)
+        if len(rr_ms) != len(batch.rr_ms):
+            # A zero tick is garbage: drop it, and never join the beats around it.
+            self._session.disconnect()
+        progress = self._session.add(batch.t_s, rr_ms)
         if progress.phase is MeasurementPhase.COMPLETE:
             self._finish(self._session.result(), now)
             return
@@ -325,8 +341,10 @@ class ReadinessManager(DataUpdateCoordinator[ReadinessSnapshot]):
             )
             self._fire_completed(None, reason)
             return
+        # Dated when it started: one begun inside the morning window counts for that morning.
+        started = self.data.status.started_at or now
         measurement = StoredMeasurement(
-            measured_at=dt_util.as_utc(now),
+            measured_at=dt_util.as_utc(started),
             ln_rmssd=result.ln_rmssd,
             rmssd_ms=result.rmssd_ms,
             hr_bpm=result.hr_bpm,
@@ -395,18 +413,24 @@ class ReadinessManager(DataUpdateCoordinator[ReadinessSnapshot]):
         """Baselines and readiness for today (local date), from the history and sleep."""
         tz = dt_util.get_default_time_zone()
         day = dt_util.now().date()
+        timed = [m for m in self.history if m.day is None]
         hrv_daily = daily_values(
-            ((m.measured_at, m.ln_rmssd) for m in self.history),
+            ((m.measured_at, m.ln_rmssd) for m in timed),
             tz=tz,
             morning_start=self.morning_start,
             morning_end=self.morning_end,
         )
         rhr_daily = daily_values(
-            ((m.measured_at, m.hr_bpm) for m in self.history),
+            ((m.measured_at, m.hr_bpm) for m in timed),
             tz=tz,
             morning_start=self.morning_start,
             morning_end=self.morning_end,
         )
+        for m in self.history:  # imported daily values belong to their date
+            if m.day is not None:
+                hrv_daily.setdefault(m.day, m.ln_rmssd)
+                if m.hr_bpm is not None:
+                    rhr_daily.setdefault(m.day, m.hr_bpm)
         hrv = hrv_baseline(hrv_daily, day)
         rhr = rhr_baseline(rhr_daily, day)
         sleep = self.person.sleep_summary
@@ -415,11 +439,11 @@ class ReadinessManager(DataUpdateCoordinator[ReadinessSnapshot]):
         today = next(
             (
                 m
-                for m in self.history
+                for m in timed
                 if dt_util.as_local(m.measured_at).date() == day
                 and self._in_morning_window(m.measured_at)
             ),
-            None,
+            next((m for m in self.history if m.day == day), None),
         )
         self.async_set_updated_data(
             replace(

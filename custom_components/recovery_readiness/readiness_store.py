@@ -3,15 +3,19 @@
 One `Store` file per person profile, ``.storage/recovery_readiness.readiness.<entry_id>``, apart
 from the sleep history so both can evolve and migrate on their own.
 
-Schema (major 1, minor 1)::
+Schema (major 1, minor 2)::
 
     {
       "measurements": [
         {"measured_at": ISO, "ln_rmssd": float, "rmssd_ms": float,
          "hr_bpm": float | null, "artifact_ratio": float | null, "duration_s": float | null,
-         "source": "strap" | "import"}
+         "source": "strap" | "import", "day": "YYYY-MM-DD" (imported daily values only)}
       ]
     }
+
+Minor 2 added ``day``; minor-1 files read unchanged. Rows that cannot be read are skipped, and
+then (as when a newer minor version is read) the file is first copied aside, so a later save
+never silently drops data.
 
 Only accepted measurements are stored; a rejected or partial measurement never is. Five years of
 daily measurements are about 1,800 rows (benchmarks/bench_readiness_store.py measures the file).
@@ -22,7 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final, Literal
 
 from homeassistant.core import HomeAssistant
@@ -30,10 +34,10 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER
-from .storage import async_load_or_quarantine
+from .storage import async_keep_copy, async_load_or_quarantine
 
 STORAGE_VERSION: Final = 1
-STORAGE_MINOR_VERSION: Final = 1
+STORAGE_MINOR_VERSION: Final = 2
 SAVE_DELAY_S: Final = 5.0
 
 type MeasurementSource = Literal["strap", "import"]
@@ -55,11 +59,23 @@ class StoredMeasurement:
     artifact_ratio: float | None
     duration_s: float | None
     source: MeasurementSource
+    day: date | None = None
+    """For an imported daily value (no time of day): the date it belongs to."""
 
     @property
-    def key(self) -> tuple[str, float]:
-        """Identity for idempotent imports: the instant (to the second) and the RMSSD."""
-        return (self.measured_at.replace(microsecond=0).isoformat(), round(self.rmssd_ms, 3))
+    def key(self) -> tuple[str, ...]:
+        """Identity that makes imports idempotent.
+
+        An imported daily value is its date; an imported recording is its instant (as written in
+        the file, to the second) — never a derived value such as the RMSSD, which a later release
+        may compute differently; a strap measurement is its instant and RMSSD.
+        """
+        if self.day is not None:
+            return ("day", self.day.isoformat())
+        instant = self.measured_at.replace(microsecond=0).isoformat()
+        if self.source == "import":
+            return ("import", instant)
+        return ("strap", instant, f"{self.rmssd_ms:.3f}")
 
 
 def _float(value: Any) -> float | None:
@@ -76,6 +92,10 @@ def measurement_from_json(raw: Any) -> StoredMeasurement | None:
     ln_rmssd, rmssd_ms = _float(raw.get("ln_rmssd")), _float(raw.get("rmssd_ms"))
     if measured_at is None or measured_at.tzinfo is None or ln_rmssd is None or not rmssd_ms:
         return None
+    try:
+        day = date.fromisoformat(raw["day"]) if isinstance(raw.get("day"), str) else None
+    except ValueError:
+        return None
     return StoredMeasurement(
         measured_at=dt_util.as_utc(measured_at),
         ln_rmssd=ln_rmssd,
@@ -84,12 +104,14 @@ def measurement_from_json(raw: Any) -> StoredMeasurement | None:
         artifact_ratio=_float(raw.get("artifact_ratio")),
         duration_s=_float(raw.get("duration_s")),
         source="import" if raw.get("source") == "import" else "strap",
+        day=day,
     )
 
 
 def measurement_to_json(m: StoredMeasurement) -> dict[str, Any]:
     """Serialise one row."""
-    return {
+    extra = {} if m.day is None else {"day": m.day.isoformat()}
+    return extra | {
         "measured_at": m.measured_at.isoformat(),
         "ln_rmssd": m.ln_rmssd,
         "rmssd_ms": m.rmssd_ms,
@@ -98,6 +120,14 @@ def measurement_to_json(m: StoredMeasurement) -> dict[str, Any]:
         "duration_s": m.duration_s,
         "source": m.source,
     }
+
+
+def skipped_rows(data: dict[str, Any]) -> int:
+    """How many stored rows `history_from_json` would skip as malformed."""
+    rows = data.get("measurements")
+    if not isinstance(rows, list):
+        return 0 if rows is None else 1
+    return sum(1 for raw in rows if measurement_from_json(raw) is None)
 
 
 def history_from_json(data: dict[str, Any]) -> tuple[StoredMeasurement, ...]:
@@ -130,6 +160,10 @@ class _VersionedStore(Store[dict[str, Any]]):
             msg = f"{self.key}: cannot read readiness history of version {old_major_version}"
             raise NotImplementedError(msg)
         LOGGER.debug("%s: migrating from 1.%d", self.key, old_minor_version)
+        if old_minor_version > STORAGE_MINOR_VERSION:
+            await async_keep_copy(self.hass, self, "written by a newer release")
+        elif skipped_rows(old_data):
+            await async_keep_copy(self.hass, self, "malformed rows are skipped")
         return history_to_json(history_from_json(old_data))
 
 
@@ -149,7 +183,11 @@ class ReadinessStore:
         data = await async_load_or_quarantine(
             self._hass, self._store, what="readiness", profile=self._profile
         )
-        return () if data is None else history_from_json(data)
+        if data is None:
+            return ()
+        if skipped_rows(data):
+            await async_keep_copy(self._hass, self._store, "malformed rows are skipped")
+        return history_from_json(data)
 
     def async_schedule_save(self, history_fn: Callable[[], Iterable[StoredMeasurement]]) -> None:
         """Save soon; ``history_fn`` is called at write time (also at HA's final write)."""

@@ -177,7 +177,7 @@ async def _async_import_history(call: ServiceCall) -> ServiceResponse:
     path = Path(call.data[ATTR_PATH])
     if not path.is_absolute():
         path = Path(hass.config.path(str(path)))
-    if not hass.config.is_allowed_path(str(path)):
+    if not await hass.async_add_executor_job(hass.config.is_allowed_path, str(path)):
         raise _import_error(key="path_not_allowed", path=str(path))
     try:
         text = await hass.async_add_executor_job(_read_text, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,25 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER
+
+
+def _copy(path: str, kept: str) -> bool:
+    source = Path(path)
+    if not source.exists():
+        return False
+    shutil.copy2(source, kept)
+    return True
+
+
+async def async_keep_copy(hass: HomeAssistant, store: Store[Any], why: str) -> None:
+    """Copy a Store file aside before something would write back less than it holds.
+
+    Used when rows are skipped as malformed or a newer minor version is read (its unknown
+    fields would be dropped): the original stays next to it as ``<file>.kept-<UTC timestamp>``.
+    """
+    kept = f"{store.path}.kept-{dt_util.utcnow().strftime('%Y%m%dT%H%M%SZ')}"
+    if await hass.async_add_executor_job(_copy, store.path, kept):
+        LOGGER.warning("%s: %s; the file as it was is kept as %s", store.key, why, kept)
 
 
 def _keep_aside(path: str, kept: str) -> None:
