@@ -26,13 +26,12 @@ from datetime import date, datetime
 from typing import Any, Final, Literal
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER
-from .storage import async_keep_copy, async_load_or_quarantine
+from .storage import HISTORY_MAJOR_VERSION, HistoryStore, async_remove_history
 
-STORAGE_VERSION: Final = 1
+STORAGE_VERSION: Final = HISTORY_MAJOR_VERSION
 STORAGE_MINOR_VERSION: Final = 1
 SAVE_DELAY_S: Final = 10.0
 
@@ -85,19 +84,28 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else dt_util.as_utc(value).isoformat()
 
 
+def _episode(raw: Any) -> StoredEpisode | None:
+    """One stored episode; None when it is malformed."""
+    if not isinstance(raw, dict):
+        return None
+    start, end = _dt(raw.get("start")), _dt(raw.get("end"))
+    if start is None or end is None or end <= start:
+        return None
+    origin: EpisodeOrigin = "service" if raw.get("origin") == "service" else "source"
+    return StoredEpisode(start=start, end=end, origin=origin)
+
+
+def skipped_episodes(data: dict[str, Any]) -> int:
+    """How many stored episodes `history_from_json` would skip as malformed."""
+    raw = data.get("episodes") or []
+    return sum(1 for r in raw if _episode(r) is None) if isinstance(raw, list) else 1
+
+
 def history_from_json(data: dict[str, Any]) -> PersonHistory:
     """Read stored data; malformed episodes are skipped with a warning, never fatal."""
-    episodes: list[StoredEpisode] = []
-    skipped = 0
-    for raw in data.get("episodes") or []:
-        start = _dt(raw.get("start")) if isinstance(raw, dict) else None
-        end = _dt(raw.get("end")) if isinstance(raw, dict) else None
-        if start is None or end is None or end <= start:
-            skipped += 1
-            continue
-        origin: EpisodeOrigin = "service" if raw.get("origin") == "service" else "source"
-        episodes.append(StoredEpisode(start=start, end=end, origin=origin))
-    if skipped:
+    parsed = [_episode(raw) for raw in data.get("episodes") or []]
+    episodes = [e for e in parsed if e is not None]
+    if skipped := len(parsed) - len(episodes):
         LOGGER.warning("Skipped %d malformed sleep episodes in stored history", skipped)
     open_raw = data.get("open_episode")
     open_start = _dt(open_raw.get("start")) if isinstance(open_raw, dict) else None
@@ -114,12 +122,6 @@ def history_from_json(data: dict[str, Any]) -> PersonHistory:
         last_bed_at=_dt(data.get("last_bed_at")),
         announced_window_night=announced,
     )
-
-
-def _skipped(data: dict[str, Any]) -> int:
-    """How many stored episodes `history_from_json` would skip as malformed."""
-    raw = data.get("episodes") or []
-    return len(raw) - len(history_from_json(data).episodes) if isinstance(raw, list) else 1
 
 
 def history_to_json(history: PersonHistory) -> dict[str, Any]:
@@ -147,47 +149,24 @@ def history_to_json(history: PersonHistory) -> dict[str, Any]:
     }
 
 
-class _VersionedStore(Store[dict[str, Any]]):
-    """The Store with this schema's migration path."""
-
-    async def _async_migrate_func(
-        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
-    ) -> dict[str, Any]:
-        """Bring older data to the current schema.
-
-        Major 1: every minor version reads with defaults for keys it lacks (a newer minor
-        written by a later release is read the same way). A future major adds its step here.
-        Unknown majors (a downgrade) are refused, as HA core does.
-        """
-        if old_major_version != 1:
-            msg = f"{self.key}: cannot read sleep history of version {old_major_version}"
-            raise NotImplementedError(msg)
-        LOGGER.debug("%s: migrating from 1.%d", self.key, old_minor_version)
-        if old_minor_version > STORAGE_MINOR_VERSION:
-            await async_keep_copy(self.hass, self, "written by a newer release")
-        elif _skipped(old_data):
-            await async_keep_copy(self.hass, self, "malformed episodes are skipped")
-        return history_to_json(history_from_json(old_data))
-
-
 class PersonStore:
     """Load and save one person's `PersonHistory`."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str, profile: str | None = None) -> None:
         """Bind to the profile's Store file."""
-        self._hass = hass
-        self._profile = profile or entry_id
-        self._store = _VersionedStore(
-            hass, STORAGE_VERSION, storage_key(entry_id), minor_version=STORAGE_MINOR_VERSION
+        self._store = HistoryStore(
+            hass,
+            storage_key(entry_id),
+            minor_version=STORAGE_MINOR_VERSION,
+            normalize=lambda data: history_to_json(history_from_json(data)),
+            skipped=skipped_episodes,
+            what="sleep",
+            profile=profile or entry_id,
         )
 
     async def async_load(self) -> PersonHistory:
         """Return the stored history (empty when none, or when the file was kept aside)."""
-        data = await async_load_or_quarantine(
-            self._hass, self._store, what="sleep", profile=self._profile
-        )
-        if data is not None and _skipped(data):
-            await async_keep_copy(self._hass, self._store, "malformed episodes are skipped")
+        data = await self._store.async_load_history()
         return PersonHistory() if data is None else history_from_json(data)
 
     def async_schedule_save(self, history_fn: Callable[[], PersonHistory]) -> None:
@@ -201,4 +180,4 @@ class PersonStore:
 
 async def async_remove_store(hass: HomeAssistant, entry_id: str) -> None:
     """Delete a removed profile's history file."""
-    await Store[dict[str, Any]](hass, STORAGE_VERSION, storage_key(entry_id)).async_remove()
+    await async_remove_history(hass, storage_key(entry_id))

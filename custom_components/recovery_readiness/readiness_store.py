@@ -30,13 +30,12 @@ from datetime import date, datetime
 from typing import Any, Final, Literal
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER
-from .storage import async_keep_copy, async_load_or_quarantine
+from .storage import HISTORY_MAJOR_VERSION, HistoryStore, async_remove_history
 
-STORAGE_VERSION: Final = 1
+STORAGE_VERSION: Final = HISTORY_MAJOR_VERSION
 STORAGE_MINOR_VERSION: Final = 2
 SAVE_DELAY_S: Final = 5.0
 
@@ -144,50 +143,25 @@ def history_to_json(history: Iterable[StoredMeasurement]) -> dict[str, Any]:
     return {"measurements": [measurement_to_json(m) for m in history]}
 
 
-class _VersionedStore(Store[dict[str, Any]]):
-    """The Store with this schema's migration path."""
-
-    async def _async_migrate_func(
-        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
-    ) -> dict[str, Any]:
-        """Bring older data to the current schema.
-
-        Major 1: every minor version reads with defaults for keys it lacks. A future major adds
-        its step here; an unknown major (a downgrade) is refused, and the file is then kept
-        aside by `async_load_or_quarantine`, never overwritten.
-        """
-        if old_major_version != 1:
-            msg = f"{self.key}: cannot read readiness history of version {old_major_version}"
-            raise NotImplementedError(msg)
-        LOGGER.debug("%s: migrating from 1.%d", self.key, old_minor_version)
-        if old_minor_version > STORAGE_MINOR_VERSION:
-            await async_keep_copy(self.hass, self, "written by a newer release")
-        elif skipped_rows(old_data):
-            await async_keep_copy(self.hass, self, "malformed rows are skipped")
-        return history_to_json(history_from_json(old_data))
-
-
 class ReadinessStore:
     """Load and save one person's measurements."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str, profile: str) -> None:
         """Bind to the profile's Store file."""
-        self._hass = hass
-        self._profile = profile
-        self._store = _VersionedStore(
-            hass, STORAGE_VERSION, storage_key(entry_id), minor_version=STORAGE_MINOR_VERSION
+        self._store = HistoryStore(
+            hass,
+            storage_key(entry_id),
+            minor_version=STORAGE_MINOR_VERSION,
+            normalize=lambda data: history_to_json(history_from_json(data)),
+            skipped=skipped_rows,
+            what="readiness",
+            profile=profile,
         )
 
     async def async_load(self) -> tuple[StoredMeasurement, ...]:
         """Return the stored measurements (empty when none, or when the file was kept aside)."""
-        data = await async_load_or_quarantine(
-            self._hass, self._store, what="readiness", profile=self._profile
-        )
-        if data is None:
-            return ()
-        if skipped_rows(data):
-            await async_keep_copy(self._hass, self._store, "malformed rows are skipped")
-        return history_from_json(data)
+        data = await self._store.async_load_history()
+        return () if data is None else history_from_json(data)
 
     def async_schedule_save(self, history_fn: Callable[[], Iterable[StoredMeasurement]]) -> None:
         """Save soon; ``history_fn`` is called at write time (also at HA's final write)."""
@@ -200,4 +174,4 @@ class ReadinessStore:
 
 async def async_remove_store(hass: HomeAssistant, entry_id: str) -> None:
     """Delete a removed profile's readiness history."""
-    await Store[dict[str, Any]](hass, STORAGE_VERSION, storage_key(entry_id)).async_remove()
+    await async_remove_history(hass, storage_key(entry_id))

@@ -1,10 +1,17 @@
-"""Loading a Store file without ever losing it: a corrupt file is kept aside, never wiped."""
+"""Store files that are never lost: unreadable ones are kept aside, lossy reads keep a copy.
+
+`HistoryStore` is the one versioned Store of the integration's histories (sleep, readiness):
+major version 1 with a minor version per schema, read through a ``normalize`` function that
+drops what it cannot read. Before anything would be written back with less than the file holds
+(malformed rows, a newer minor version from a later release), the file is copied aside.
+"""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -77,3 +84,72 @@ async def async_load_or_quarantine(
         translation_placeholders={"profile": profile, "what": what, "kept": kept},
     )
     return None
+
+
+HISTORY_MAJOR_VERSION: Final = 1
+
+
+class HistoryStore(Store[dict[str, Any]]):
+    """A history's Store: major 1, its own minor version, a lossless-or-copied read path."""
+
+    def __init__(  # noqa: PLR0913  (keyword-only description of one history)
+        self,
+        hass: HomeAssistant,
+        key: str,
+        *,
+        minor_version: int,
+        normalize: Callable[[dict[str, Any]], dict[str, Any]],
+        skipped: Callable[[dict[str, Any]], int],
+        what: str,
+        profile: str,
+    ) -> None:
+        """Bind to a Store key.
+
+        Args:
+            hass: Home Assistant.
+            key: the Store key (file name under .storage).
+            minor_version: this release's minor version of the schema.
+            normalize: data as read -> data in the current schema (drops what it cannot read).
+            skipped: how many rows of stored data `normalize` would drop.
+            what: the history's name in messages and the repair issue ("sleep", "readiness").
+            profile: the profile's name, for messages and the repair issue.
+        """
+        super().__init__(hass, HISTORY_MAJOR_VERSION, key, minor_version=minor_version)
+        self._normalize = normalize
+        self._skipped = skipped
+        self._what = what
+        self._profile = profile
+
+    async def _async_migrate_func(
+        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Bring older (or newer-minor) data to this release's schema.
+
+        Major 1: every minor version reads with defaults for keys it lacks. A future major adds
+        its step here; an unknown major (a downgrade) is refused, and the file is then kept
+        aside by `async_load_or_quarantine`, never overwritten. Home Assistant saves the result
+        at once, so a copy is kept first when that would drop anything.
+        """
+        if old_major_version != HISTORY_MAJOR_VERSION:
+            msg = f"{self.key}: cannot read {self._what} history of version {old_major_version}"
+            raise NotImplementedError(msg)
+        LOGGER.debug("%s: migrating from 1.%d", self.key, old_minor_version)
+        if old_minor_version > self.minor_version:
+            await async_keep_copy(self.hass, self, "written by a newer release")
+        elif self._skipped(old_data):
+            await async_keep_copy(self.hass, self, "malformed rows are skipped")
+        return self._normalize(old_data)
+
+    async def async_load_history(self) -> dict[str, Any] | None:
+        """Load for use: None when empty or kept aside; a copy is kept before lossy reads."""
+        data = await async_load_or_quarantine(
+            self.hass, self, what=self._what, profile=self._profile
+        )
+        if data is not None and self._skipped(data):
+            await async_keep_copy(self.hass, self, "malformed rows are skipped")
+        return data
+
+
+async def async_remove_history(hass: HomeAssistant, key: str) -> None:
+    """Delete a removed profile's history file."""
+    await Store[dict[str, Any]](hass, HISTORY_MAJOR_VERSION, key).async_remove()
