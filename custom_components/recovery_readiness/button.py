@@ -1,37 +1,42 @@
-"""Button of a person profile: start the morning measurement now."""
+"""Buttons of person profiles (start the morning measurement); built by each entry's runtime."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import KIND_PERSON
-from .helpers import entry_kind
-from .readiness_entity import ReadinessEntity
+from .entity import EntityFeed, RecoveryEntity, RecoveryReadinessConfigEntry
 
 PARALLEL_UPDATES = 0
-
-START_MEASUREMENT = ButtonEntityDescription(
-    key="start_measurement", translation_key="start_measurement"
-)
 
 
 async def async_setup_entry(
     hass: HomeAssistant,
-    entry: ConfigEntry,
+    entry: RecoveryReadinessConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the start-measurement button to person profiles."""
-    if entry_kind(entry) != KIND_PERSON:
-        return
-    async_add_entities([StartMeasurementButton(entry.runtime_data.readiness, START_MEASUREMENT)])
+    """Add the entry's buttons."""
+    async_add_entities(entry.runtime_data.entities(Platform.BUTTON))
 
 
-class StartMeasurementButton(ReadinessEntity, ButtonEntity):
-    """Starts a measurement; it waits for the strap's skin contact if needed."""
+class RecoveryButton[DataT](RecoveryEntity[DataT], ButtonEntity):
+    """A button that runs one action of its entry's runtime."""
+
+    def __init__(
+        self,
+        feed: EntityFeed[DataT],
+        description: ButtonEntityDescription,
+        *,
+        press: Callable[[], None],
+    ) -> None:
+        """Bind the button to its device and its action."""
+        super().__init__(feed, description)
+        self._press = press
 
     async def async_press(self) -> None:
-        """Start (or restart) the morning measurement."""
-        self.coordinator.async_start_measurement("button")
+        """Run the action."""
+        self._press()

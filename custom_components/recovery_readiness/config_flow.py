@@ -4,7 +4,7 @@ The user step is a menu: "add a strap" (`pick_strap`, the picker) or "add a pers
 Before a strap entry is created the flow connects once (test-before-configure): a strap held by
 a phone app, or out of reach of every adapter and proxy, gives a clear error instead of an entry
 that never works. Person profiles have an options flow and a reconfigure step (both edit every
-setting; see `options_flow`).
+setting; forms in `profile.settings`).
 """
 
 from __future__ import annotations
@@ -37,11 +37,11 @@ from .const import (
     DOMAIN,
     HEART_RATE_SERVICE_UUID,
     KIND_PERSON,
+    KIND_STRAP,
     LOGGER,
+    entry_kind,
 )
-from .helpers import entry_kind
-from .options_flow import (
-    PersonOptionsFlow,
+from .profile.settings import (
     entry_values,
     form_errors,
     needs_states,
@@ -77,6 +77,7 @@ class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a heart-rate strap or a person profile."""
 
     VERSION = 1
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Start with nothing discovered."""
@@ -115,7 +116,8 @@ class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             if (error := await _async_test_connection(self._discovery)) is None:
                 return self.async_create_entry(
-                    title=_title(self._discovery), data={CONF_ADDRESS: self._discovery.address}
+                    title=_title(self._discovery),
+                    data={CONF_ENTRY_KIND: KIND_STRAP, CONF_ADDRESS: self._discovery.address},
                 )
             errors["base"] = error
         self._set_confirm_only()
@@ -143,7 +145,9 @@ class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
             self._abort_if_unique_id_configured()
             info = self._discovered[address]
             if (error := await _async_test_connection(info)) is None:
-                return self.async_create_entry(title=_title(info), data={CONF_ADDRESS: address})
+                return self.async_create_entry(
+                    title=_title(info), data={CONF_ENTRY_KIND: KIND_STRAP, CONF_ADDRESS: address}
+                )
             errors["base"] = error
 
         configured = self._async_current_ids(include_ignore=False)
@@ -243,3 +247,57 @@ class RecoveryReadinessConfigFlow(ConfigFlow, domain=DOMAIN):
             data={CONF_ENTRY_KIND: KIND_PERSON, CONF_PERSON_ID: person_id},
             options=options,
         )
+
+
+class PersonOptionsFlow(OptionsFlow):
+    """Change a person's name and settings; the entry reloads with them."""
+
+    def __init__(self) -> None:
+        """Start empty; the values are read from the entry."""
+        self._values: dict[str, Any] = {}
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The main settings."""
+        errors: dict[str, str] = {}
+        current = entry_values(self.config_entry)
+        if user_input is not None:
+            name = str(user_input.get(CONF_NAME, ""))
+            own = self.config_entry.entry_id
+            errors = form_errors(self.hass, user_input, own_entry_id=own)
+            if not errors:
+                keep = (
+                    {CONF_ASLEEP_STATES: current[CONF_ASLEEP_STATES]}
+                    if (CONF_ASLEEP_STATES in current)
+                    else {}
+                )
+                self._values = keep | settings_from_input(user_input)
+                self._values[CONF_NAME] = name.strip()
+                if needs_states(self._values):
+                    return await self.async_step_states()
+                return self._async_finish()
+            current = {**current, **user_input}
+        return self.async_show_form(
+            step_id="init", data_schema=person_schema(self.hass, current), errors=errors
+        )
+
+    async def async_step_states(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The sensor source's asleep states."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            states = [s.strip() for s in user_input[CONF_ASLEEP_STATES] if s.strip()]
+            if states:
+                self._values[CONF_ASLEEP_STATES] = states
+                return self._async_finish()
+            errors[CONF_ASLEEP_STATES] = "asleep_states_required"
+        return self.async_show_form(
+            step_id="states",
+            data_schema=states_schema(self.hass, self._values),
+            description_placeholders={"entity": str(self._values[CONF_SLEEP_SOURCE])},
+            errors=errors,
+        )
+
+    def _async_finish(self) -> ConfigFlowResult:
+        name = self._values.pop(CONF_NAME)
+        if name != self.config_entry.title:
+            self.hass.config_entries.async_update_entry(self.config_entry, title=name)
+        return self.async_create_entry(data=settings_from_input(self._values))

@@ -17,9 +17,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import intent
 
-from .const import DOMAIN, KIND_PERSON
-from .helpers import entry_kind
-from .person import PersonConfigEntry
+from .const import DOMAIN
+from .profile import ProfileRuntime
 from .texts import async_texts
 
 INTENT_READINESS: Final = "RecoveryReadinessGetStatus"
@@ -31,11 +30,12 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
     intent.async_register(hass, ReadinessIntentHandler())
 
 
-def _profiles(hass: HomeAssistant) -> list[PersonConfigEntry]:
+def _profiles(hass: HomeAssistant) -> list[ProfileRuntime]:
+    """Every loaded person profile."""
     return [
-        entry
+        entry.runtime_data
         for entry in hass.config_entries.async_entries(DOMAIN)
-        if entry_kind(entry) == KIND_PERSON and entry.state is ConfigEntryState.LOADED
+        if entry.state is ConfigEntryState.LOADED and isinstance(entry.runtime_data, ProfileRuntime)
     ]
 
 
@@ -64,24 +64,23 @@ class ReadinessIntentHandler(intent.IntentHandler):
         profiles = _profiles(hass)
         wanted = str(slots.get("name", {}).get("value", "")).strip().casefold()
         if wanted:
-            profiles = [p for p in profiles if p.title.casefold() == wanted]
+            profiles = [p for p in profiles if p.settings.name.casefold() == wanted]
         if not profiles:
-            key = "voice_unknown_person" if wanted else "voice_no_profile"
-            response.async_set_speech(texts.message(key, name=wanted))
+            key = "unknown_person" if wanted else "no_profile"
+            response.async_set_speech(texts.voice(key, name=wanted))
             return response
-        entry = profiles[0]
-        snapshot = entry.runtime_data.readiness.data
-        result = snapshot.readiness
+        report = profiles[0].report
+        result = report.readiness.readiness
         reasons = " ".join(
-            texts.message(f"reason_{r.key}", **r.placeholders_dict())
+            texts.reason(r.key, **r.placeholders_dict())
             for r in (result.reasons if result else ())[:MAX_SPOKEN_REASONS]
         )
         if result is None or result.score is None or result.level is None:
-            speech = texts.message("voice_no_score", name=entry.title, reasons=reasons)
+            speech = texts.voice("no_score", name=report.name, reasons=reasons)
         else:
-            speech = texts.message(
-                "voice_readiness",
-                name=entry.title,
+            speech = texts.voice(
+                "readiness",
+                name=report.name,
                 score=result.score,
                 level=texts.state("readiness_level", result.level.value),
                 recommendation=texts.state(

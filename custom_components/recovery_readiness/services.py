@@ -1,14 +1,13 @@
 """Actions of the integration, registered once in `async_setup` (quality-scale action-setup).
 
-Every action that targets a person profile resolves it with `async_get_person_runtime`, which
-raises a translated `ServiceValidationError` for an unknown or unloaded profile; add new
-actions (readiness) to `_SERVICES` with their schema and handler.
+Every action that targets a person profile resolves it with `async_get_profile`, which raises a
+translated `ServiceValidationError` for an unknown or unloaded profile.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -32,11 +31,11 @@ from .const import (
     SERVICE_IMPORT_HISTORY,
     SERVICE_LOG_SLEEP,
     SERVICE_START_MEASUREMENT,
+    entry_kind,
 )
-from .helpers import entry_kind
-from .history_import import MAX_FILE_BYTES, ImportFileError, parse_history_csv
-from .person import PersonConfigEntry, PersonRuntime, SleepLogError
-from .readiness_manager import ReadinessManager
+from .profile import ProfileRuntime
+from .profile.history_import import MAX_FILE_BYTES, ImportFileError, parse_history_csv
+from .profile.sleep import SleepLogError
 from .texts import async_texts, reasons_with_text
 
 ATTR_PROFILE: Final = "profile"
@@ -55,27 +54,28 @@ LOG_SLEEP_SCHEMA: Final = vol.Schema(
 )
 
 
-def async_get_person_runtime(hass: HomeAssistant, entry_id: str) -> PersonRuntime:
+def async_get_profile(hass: HomeAssistant, entry_id: str) -> ProfileRuntime:
     """Return the runtime of a loaded person profile.
 
     Raises:
         ServiceValidationError: ``profile_not_found`` (no such entry, or not a person profile
             of this integration) or ``profile_not_loaded``.
     """
-    entry: PersonConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+    entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN or entry_kind(entry) != KIND_PERSON:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="profile_not_found",
             translation_placeholders={"profile": entry_id},
         )
-    if entry.state is not ConfigEntryState.LOADED:
+    runtime = entry.runtime_data if entry.state is ConfigEntryState.LOADED else None
+    if not isinstance(runtime, ProfileRuntime):
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="profile_not_loaded",
             translation_placeholders={"profile": entry.title},
         )
-    return entry.runtime_data
+    return runtime
 
 
 def _local(value: datetime) -> datetime:
@@ -85,9 +85,12 @@ def _local(value: datetime) -> datetime:
 
 async def _async_log_sleep(call: ServiceCall) -> None:
     """Record one sleep episode (phone, bedside button, manual entry)."""
-    runtime = async_get_person_runtime(call.hass, call.data[ATTR_PROFILE])
+    runtime = async_get_profile(call.hass, call.data[ATTR_PROFILE])
+    assert runtime.sleep is not None  # noqa: S101  (loaded profiles have their sleep part)
     try:
-        await runtime.async_log_sleep(_local(call.data[ATTR_START]), _local(call.data[ATTR_END]))
+        await runtime.sleep.async_log_sleep(
+            _local(call.data[ATTR_START]), _local(call.data[ATTR_END])
+        )
     except SleepLogError as err:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -106,54 +109,29 @@ IMPORT_SCHEMA: Final = vol.Schema(
 )
 
 
-def _readiness(call: ServiceCall) -> ReadinessManager:
-    return async_get_person_runtime(call.hass, call.data[ATTR_PROFILE]).readiness
+def _profile(call: ServiceCall) -> ProfileRuntime:
+    return async_get_profile(call.hass, call.data[ATTR_PROFILE])
 
 
 async def _async_start_measurement(call: ServiceCall) -> None:
-    """Start the morning measurement now (it waits for skin contact)."""
-    manager = _readiness(call)
-    if manager.strap is None:
+    """Start the morning measurement now (it waits for skin contact and for the strap)."""
+    profile = _profile(call)
+    if not profile.link.configured:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="no_linked_strap",
-            translation_placeholders={"profile": manager.config_entry.title},
+            translation_placeholders={"profile": profile.settings.name},
         )
-    manager.async_start_measurement("action")
+    profile.async_start_measurement("action")
 
 
 async def _async_get_readiness(call: ServiceCall) -> ServiceResponse:
     """The full readiness report: score, level, advice, contributors, reasons, baselines."""
-    manager = _readiness(call)
-    snapshot = manager.data
-    report: dict[str, Any] = {
-        "profile": manager.config_entry.title,
-        "day": None if snapshot.day is None else snapshot.day.isoformat(),
-    }
-    if snapshot.readiness is not None:
-        report |= snapshot.readiness.as_dict()
+    response = _profile(call).report.readiness_response()
+    if "reasons" in response:
         texts = await async_texts(call.hass)
-        report["reasons"] = reasons_with_text(texts, report.get("reasons", []))
-    report["hrv_baseline"] = None if snapshot.hrv is None else snapshot.hrv.as_dict()
-    report["resting_hr_baseline"] = None if snapshot.rhr is None else snapshot.rhr.as_dict()
-    today = snapshot.today
-    report["today"] = (
-        None
-        if today is None
-        else {
-            "measured_at": today.measured_at.isoformat(),
-            "ln_rmssd": today.ln_rmssd,
-            "rmssd_ms": today.rmssd_ms,
-            "resting_hr_bpm": today.hr_bpm,
-            "artifact_ratio": today.artifact_ratio,
-        }
-    )
-    report["measurement"] = {
-        "state": snapshot.status.state.value,
-        "progress_pct": snapshot.status.progress_pct,
-        "reason": snapshot.status.reason,
-    }
-    return report
+        response["reasons"] = reasons_with_text(texts, response["reasons"])
+    return response
 
 
 def _import_error(key: str, **placeholders: str) -> ServiceValidationError:
@@ -173,7 +151,7 @@ def _read_text(path: Path) -> str:
 async def _async_import_history(call: ServiceCall) -> ServiceResponse:
     """Seed the baseline from a CSV export; idempotent; reports imported/duplicate/rejected."""
     hass = call.hass
-    manager = _readiness(call)
+    profile = _profile(call)
     path = Path(call.data[ATTR_PATH])
     if not path.is_absolute():
         path = Path(hass.config.path(str(path)))
@@ -184,21 +162,18 @@ async def _async_import_history(call: ServiceCall) -> ServiceResponse:
     except (OSError, UnicodeDecodeError) as err:
         raise _import_error(key="unreadable", path=str(path), error=str(err)) from err
     tz = dt_util.get_default_time_zone()
-    start, end = manager.morning_start, manager.morning_end
-    middle = (start.hour * 60 + start.minute + end.hour * 60 + end.minute) // 2
     try:
         parsed = await hass.async_add_executor_job(
             lambda: parse_history_csv(
                 text,
                 tz=tz,
-                daily_time=time(middle // 60, middle % 60),
+                daily_time=profile.settings.morning_midpoint,
                 user_code=call.data.get(ATTR_USER_CODE),
-                to_utc=dt_util.as_utc,
             )
         )
     except ImportFileError as err:
         raise _import_error(key=err.key, **err.placeholders) from err
-    imported = manager.async_add_measurements(parsed.measurements)
+    imported = profile.async_add_measurements(parsed.measurements)
     reasons: dict[str, Any] = {}
     for row in parsed.rejected:
         reasons[row.reason] = reasons.get(row.reason, 0) + 1

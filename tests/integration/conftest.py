@@ -63,3 +63,8 @@ def entity_registry_enabled_by_default() -> Generator[None]:
         new_callable=PropertyMock,
     ):
         yield
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The other leg's snapshots are not stale: report unused ones as a warning only."""
+    config.option.warn_unused_snapshots = True

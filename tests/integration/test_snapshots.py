@@ -30,6 +30,8 @@ from custom_components.recovery_readiness.const import (
     DOMAIN,
     KIND_PERSON,
 )
+from custom_components.recovery_readiness.profile import ProfileRuntime
+from custom_components.recovery_readiness.strap_entry import StrapRuntime
 
 pytest_plugins = ["emulated.fixtures"]
 
@@ -42,16 +44,14 @@ def only_platform(request: pytest.FixtureRequest) -> Generator[Platform]:
     """Load one platform, so each snapshot holds one domain."""
     platform: Platform = request.param
     with (
-        patch("custom_components.recovery_readiness.PLATFORMS", [platform]),
-        patch("custom_components.recovery_readiness.person.PERSON_PLATFORMS", [platform]),
+        patch.object(StrapRuntime, "platforms", (platform,)),
+        patch.object(ProfileRuntime, "platforms", (platform,)),
     ):
         yield platform
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
-@pytest.mark.parametrize(
-    "only_platform", [Platform.SENSOR, Platform.BINARY_SENSOR], indirect=True
-)
+@pytest.mark.parametrize("only_platform", [Platform.SENSOR, Platform.BINARY_SENSOR], indirect=True)
 async def test_strap_entities(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
@@ -112,7 +112,9 @@ async def test_person_entities(
     today = dt_util.as_local(NOW).date()
     for n in range(8, 0, -1):
         day = today - timedelta(days=n)
-        start = datetime(day.year, day.month, day.day, 23, 0, tzinfo=dt_util.get_default_time_zone())
+        start = datetime(
+            day.year, day.month, day.day, 23, 0, tzinfo=dt_util.get_default_time_zone()
+        )
         hours = 7.0 + (n % 3) * 0.5
         await hass.services.async_call(
             DOMAIN,

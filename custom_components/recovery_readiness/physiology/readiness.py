@@ -11,7 +11,7 @@ and resting HR; it cannot tell a good reason for a change from a bad one.
 Daily value
     ``x_d`` = ln(RMSSD in ms) of day *d*'s **first valid morning measurement** (Plews et al.
     2013). :func:`daily_values` picks it from several measurements: the earliest accepted one
-    whose local clock time lies in ``[morning_start, morning_end)`` (default 04:00-12:00); later
+    whose local clock time lies in ``[morning_start, morning_end)`` (default 04:00-11:00); later
     ones that day are ignored, rejected ones (value ``None``) are skipped. Morning resting HR
     ``r_d`` (bpm, ``60000 / MeanNN`` of the same window, science.md §6) is picked the same way.
     Days without a measurement are simply absent: they are never 0 and never interpolated.
@@ -179,7 +179,7 @@ SWC_FACTOR: Final = 0.5
 """Half-width of the normal range in SDs: the smallest worthwhile change (Plews et al. 2012)."""
 MORNING_START: Final = time(4)
 """Earliest local clock time of a morning measurement (project default)."""
-MORNING_END: Final = time(12)
+MORNING_END: Final = time(11)
 """A morning measurement starts before this local clock time (project default)."""
 
 POINTS_PER_SD: Final = 40.0

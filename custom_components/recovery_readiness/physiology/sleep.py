@@ -41,7 +41,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
 __all__ = [
+    "DEFAULT_MERGE_GAP_MIN",
+    "DEFAULT_MIN_NIGHT_SLEEP_MIN",
     "DEFAULT_SLEEP_RULES",
+    "DEFAULT_TARGET_SLEEP_H",
+    "DEFAULT_WORK_DAYS",
+    "RECENT_NIGHTS",
+    "SUMMARY_NIGHTS",
     "Nap",
     "SleepEpisode",
     "SleepNight",
@@ -80,6 +86,16 @@ SRI_MIN_VALID_PAIRED_DAYS: Final = 5.0
 SRI_MAX_MISSING_H_PER_DAY: Final = 6.0
 """Blank a noon-to-noon day with more than 6 h missing (sleepreg rule; science.md §7.8)."""
 
+DEFAULT_TARGET_SLEEP_H: Final = 8.0
+"""Nightly sleep target, h (project default: the seed's "about 8 h"; Watson et al. 2015: >= 7 h)."""
+SUMMARY_NIGHTS: Final = 14
+"""Nights behind a summary: SRI grid, timing SDs, usual times and the sleep debt (project default).
+
+The debt is summed over 14 nights because restricted sleep keeps costing performance over two
+weeks (Van Dongen et al. 2003) and is not repaid by one long night (Kitamura et al. 2016).
+"""
+RECENT_NIGHTS: Final = 7
+"""Nights behind the average sleep duration shown to the user (project default)."""
 DEFAULT_MERGE_GAP_MIN: Final = 20.0
 """Awakenings shorter than this are merged into one period (project default)."""
 
@@ -807,7 +823,7 @@ def blank_sparse_days(
 def sleep_debt_h(
     durations_h: Iterable[float],
     *,
-    target_sleep_h: float = 8.0,
+    target_sleep_h: float = DEFAULT_TARGET_SLEEP_H,
     surplus_credit_cap_h: float = SURPLUS_CREDIT_CAP_H,
 ) -> float:
     """Return the sleep debt in hours over the given nights.
@@ -878,8 +894,8 @@ def summarize_nights(  # noqa: PLR0913  (keyword-only knobs of one documented pi
     *,
     tz: tzinfo,
     today: date,
-    target_sleep_h: float = 8.0,
-    days: int = 14,
+    target_sleep_h: float = DEFAULT_TARGET_SLEEP_H,
+    days: int = SUMMARY_NIGHTS,
     rules: SleepRules = DEFAULT_SLEEP_RULES,
     now: datetime | None = None,
 ) -> SleepSummary:
@@ -996,7 +1012,7 @@ def recommended_bedtime(  # noqa: PLR0913  (keyword-only inputs of one rule)
     *,
     tz: tzinfo,
     day: date,
-    target_sleep_h: float = 8.0,
+    target_sleep_h: float = DEFAULT_TARGET_SLEEP_H,
     target_wake_time: time | None = None,
     max_advance_h: float = MAX_BEDTIME_ADVANCE_H,
 ) -> datetime | None:

@@ -1,21 +1,23 @@
-"""Person profile forms, shared by the config flow (add, reconfigure) and the options flow.
+"""A person profile's settings: the one parser of its options, and the forms that edit them.
 
-Settings are kept in the entry's options; the name is the entry's title (and the device name).
-A `sensor` source gets a second step for its "asleep" states.
+Settings live in the entry's options (the name is the entry's title and the device name). Model
+defaults (morning window, sleep thresholds, target, measurement length) come from `physiology`,
+which owns them; the defaults below are the glue's own (reminder lead time, asleep states).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import time
-from typing import Any
+from typing import Any, Final
 
 import voluptuous as vol
-from homeassistant.config_entries import ConfigEntry, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, split_entity_id
 from homeassistant.helpers import selector
 
-from .const import (
+from ..const import (
     CONF_ASLEEP_STATES,
     CONF_MEASUREMENT_DURATION_S,
     CONF_MERGE_GAP_MIN,
@@ -23,29 +25,40 @@ from .const import (
     CONF_MORNING_END,
     CONF_MORNING_START,
     CONF_NAME,
+    CONF_PERSON_ID,
     CONF_REMINDER_LEAD_MIN,
     CONF_SLEEP_SOURCE,
     CONF_STRAP_ENTRY_ID,
     CONF_TARGET_SLEEP_H,
     CONF_TARGET_WAKE_TIME,
     CONF_WORK_DAYS,
-    DEFAULT_ASLEEP_STATES,
-    DEFAULT_MEASUREMENT_DURATION_S,
+    DOMAIN,
+    KIND_STRAP,
+    LOGGER,
+    WEEKDAYS,
+    entry_kind,
+)
+from ..physiology.measurement import (
+    DEFAULT_ANALYSIS_S,
+    MAX_ANALYSIS_S,
+    MIN_ANALYSIS_S,
+    MeasurementSettings,
+)
+from ..physiology.readiness import MORNING_END, MORNING_START
+from ..physiology.sleep import (
     DEFAULT_MERGE_GAP_MIN,
     DEFAULT_MIN_NIGHT_SLEEP_MIN,
-    DEFAULT_MORNING_END,
-    DEFAULT_MORNING_START,
-    DEFAULT_REMINDER_LEAD_MIN,
     DEFAULT_TARGET_SLEEP_H,
     DEFAULT_WORK_DAYS,
-    DOMAIN,
-    KIND_PERSON,
-    KIND_STRAP,
-    WEEKDAYS,
+    SleepRules,
 )
-from .helpers import entry_kind
 
-SETTINGS_KEYS = (
+DEFAULT_REMINDER_LEAD_MIN: Final = 30.0
+"""The bedtime window opens this long before the recommended bedtime."""
+DEFAULT_ASLEEP_STATES: Final = ("asleep", "sleeping", "sleep", "in_bed")
+"""States of a `sensor` sleep source that mean "asleep" unless the user picks others."""
+
+SETTINGS_KEYS: Final = (
     CONF_STRAP_ENTRY_ID,
     CONF_SLEEP_SOURCE,
     CONF_ASLEEP_STATES,
@@ -60,6 +73,125 @@ SETTINGS_KEYS = (
     CONF_MEASUREMENT_DURATION_S,
 )
 """Keys stored in a person entry's options."""
+
+
+def _iso(value: time) -> str:
+    return value.isoformat()
+
+
+def _time(value: Any) -> time | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _float(value: Any, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProfileSettings:
+    """A person profile's settings, read once from its entry (defaults where unset)."""
+
+    entry_id: str
+    person_id: str
+    name: str
+    strap_entry_id: str | None
+    sleep_source: str | None
+    asleep_states: frozenset[str]
+    target_sleep_h: float
+    target_wake_time: time | None
+    reminder_lead_min: float
+    work_days: frozenset[int]
+    merge_gap_min: float
+    min_night_sleep_min: float
+    morning_start: time
+    morning_end: time
+    measurement_duration_s: float
+
+    @classmethod
+    def from_entry(cls, entry: ConfigEntry) -> ProfileSettings:
+        """Read the settings of a person entry; values an older release stored are checked."""
+        options = entry.options
+        morning_start = _time(options.get(CONF_MORNING_START)) or MORNING_START
+        morning_end = _time(options.get(CONF_MORNING_END)) or MORNING_END
+        if morning_start >= morning_end:  # stored by hand or by an older release
+            LOGGER.warning(
+                "%s: morning window %s-%s ends before it starts; using %s-%s",
+                entry.title,
+                morning_start,
+                morning_end,
+                MORNING_START,
+                MORNING_END,
+            )
+            morning_start, morning_end = MORNING_START, MORNING_END
+        duration_s = _float(options.get(CONF_MEASUREMENT_DURATION_S), DEFAULT_ANALYSIS_S)
+        if not MIN_ANALYSIS_S <= duration_s <= MAX_ANALYSIS_S:
+            duration_s = DEFAULT_ANALYSIS_S
+        work_days = options.get(CONF_WORK_DAYS)
+        return cls(
+            entry_id=entry.entry_id,
+            person_id=str(entry.data[CONF_PERSON_ID]),
+            name=entry.title,
+            strap_entry_id=options.get(CONF_STRAP_ENTRY_ID) or None,
+            sleep_source=options.get(CONF_SLEEP_SOURCE) or None,
+            asleep_states=frozenset(
+                str(s).strip().casefold()
+                for s in options.get(CONF_ASLEEP_STATES, DEFAULT_ASLEEP_STATES)
+            ),
+            target_sleep_h=_float(options.get(CONF_TARGET_SLEEP_H), DEFAULT_TARGET_SLEEP_H),
+            target_wake_time=_time(options.get(CONF_TARGET_WAKE_TIME)),
+            reminder_lead_min=_float(
+                options.get(CONF_REMINDER_LEAD_MIN), DEFAULT_REMINDER_LEAD_MIN
+            ),
+            work_days=(
+                DEFAULT_WORK_DAYS
+                if work_days is None
+                else frozenset(WEEKDAYS.index(d) for d in work_days if d in WEEKDAYS)
+            ),
+            merge_gap_min=_float(options.get(CONF_MERGE_GAP_MIN), DEFAULT_MERGE_GAP_MIN),
+            min_night_sleep_min=_float(
+                options.get(CONF_MIN_NIGHT_SLEEP_MIN), DEFAULT_MIN_NIGHT_SLEEP_MIN
+            ),
+            morning_start=morning_start,
+            morning_end=morning_end,
+            measurement_duration_s=duration_s,
+        )
+
+    @property
+    def sleep_rules(self) -> SleepRules:
+        """The sleep pipeline's knobs for this person."""
+        return SleepRules(
+            merge_gap_min=self.merge_gap_min,
+            min_night_sleep_min=self.min_night_sleep_min,
+            work_days=self.work_days,
+        )
+
+    @property
+    def measurement(self) -> MeasurementSettings:
+        """The morning measurement's protocol for this person."""
+        return MeasurementSettings(analysis_s=self.measurement_duration_s)
+
+    @property
+    def morning_midpoint(self) -> time:
+        """Middle of the morning window: the time given to imported daily values."""
+        start = self.morning_start.hour * 60 + self.morning_start.minute
+        end = self.morning_end.hour * 60 + self.morning_end.minute
+        middle = (start + end) // 2
+        return time(middle // 60, middle % 60)
+
+    def in_morning_window(self, local: time) -> bool:
+        """Local clock time inside [start, end); the forms keep start before end."""
+        return self.morning_start <= local < self.morning_end
+
+
+# ---------------------------------------------------------------------- forms
 
 
 def _number(minimum: float, maximum: float, step: float, unit: str) -> selector.NumberSelector:
@@ -122,8 +254,9 @@ def person_schema(hass: HomeAssistant, current: Mapping[str, Any]) -> vol.Schema
             default=current.get(CONF_REMINDER_LEAD_MIN, DEFAULT_REMINDER_LEAD_MIN),
         )
     ] = _number(0, 180, 5, "min")
+    default_days = [WEEKDAYS[d] for d in sorted(DEFAULT_WORK_DAYS)]
     fields[
-        vol.Required(CONF_WORK_DAYS, default=list(current.get(CONF_WORK_DAYS, DEFAULT_WORK_DAYS)))
+        vol.Required(CONF_WORK_DAYS, default=list(current.get(CONF_WORK_DAYS, default_days)))
     ] = selector.SelectSelector(
         selector.SelectSelectorConfig(
             options=list(WEEKDAYS),
@@ -145,18 +278,18 @@ def person_schema(hass: HomeAssistant, current: Mapping[str, Any]) -> vol.Schema
     ] = _number(0, 360, 5, "min")
     fields[
         vol.Required(
-            CONF_MORNING_START, default=current.get(CONF_MORNING_START, DEFAULT_MORNING_START)
+            CONF_MORNING_START, default=current.get(CONF_MORNING_START, _iso(MORNING_START))
         )
     ] = selector.TimeSelector()
     fields[
-        vol.Required(CONF_MORNING_END, default=current.get(CONF_MORNING_END, DEFAULT_MORNING_END))
+        vol.Required(CONF_MORNING_END, default=current.get(CONF_MORNING_END, _iso(MORNING_END)))
     ] = selector.TimeSelector()
     fields[
         vol.Required(
             CONF_MEASUREMENT_DURATION_S,
-            default=current.get(CONF_MEASUREMENT_DURATION_S, DEFAULT_MEASUREMENT_DURATION_S),
+            default=current.get(CONF_MEASUREMENT_DURATION_S, int(DEFAULT_ANALYSIS_S)),
         )
-    ] = _number(60, 300, 30, "s")
+    ] = _number(MIN_ANALYSIS_S, MAX_ANALYSIS_S, 30, "s")
     return vol.Schema(fields)
 
 
@@ -192,7 +325,7 @@ def name_error(hass: HomeAssistant, name: str, *, own_entry_id: str | None = Non
         return "name_required"
     for entry in hass.config_entries.async_entries(DOMAIN):
         if (
-            entry_kind(entry) == KIND_PERSON
+            entry_kind(entry) != KIND_STRAP
             and entry.entry_id != own_entry_id
             and entry.title.casefold() == name.strip().casefold()
         ):
@@ -212,9 +345,9 @@ def form_errors(
     name = str(user_input.get(CONF_NAME, ""))
     if (error := name_error(hass, name, own_entry_id=own_entry_id)) is not None:
         errors[CONF_NAME] = error
-    start = str(user_input.get(CONF_MORNING_START, DEFAULT_MORNING_START))
-    end = str(user_input.get(CONF_MORNING_END, DEFAULT_MORNING_END))
-    if time.fromisoformat(start) >= time.fromisoformat(end):
+    start = _time(user_input.get(CONF_MORNING_START)) or MORNING_START
+    end = _time(user_input.get(CONF_MORNING_END)) or MORNING_END
+    if start >= end:
         errors[CONF_MORNING_END] = "morning_window_order"
     return errors
 
@@ -227,57 +360,3 @@ def settings_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
 def entry_values(entry: ConfigEntry) -> dict[str, Any]:
     """An entry's name and settings, to prefill a form."""
     return {CONF_NAME: entry.title, **entry.options}
-
-
-class PersonOptionsFlow(OptionsFlow):
-    """Change a person's name and settings; the entry reloads with them."""
-
-    def __init__(self) -> None:
-        """Start empty; the values are read from the entry."""
-        self._values: dict[str, Any] = {}
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """The main settings."""
-        errors: dict[str, str] = {}
-        current = entry_values(self.config_entry)
-        if user_input is not None:
-            name = str(user_input.get(CONF_NAME, ""))
-            own = self.config_entry.entry_id
-            errors = form_errors(self.hass, user_input, own_entry_id=own)
-            if not errors:
-                keep = (
-                    {CONF_ASLEEP_STATES: current[CONF_ASLEEP_STATES]}
-                    if (CONF_ASLEEP_STATES in current)
-                    else {}
-                )
-                self._values = keep | settings_from_input(user_input)
-                self._values[CONF_NAME] = name.strip()
-                if needs_states(self._values):
-                    return await self.async_step_states()
-                return self._async_finish()
-            current = {**current, **user_input}
-        return self.async_show_form(
-            step_id="init", data_schema=person_schema(self.hass, current), errors=errors
-        )
-
-    async def async_step_states(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """The sensor source's asleep states."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            states = [s.strip() for s in user_input[CONF_ASLEEP_STATES] if s.strip()]
-            if states:
-                self._values[CONF_ASLEEP_STATES] = states
-                return self._async_finish()
-            errors[CONF_ASLEEP_STATES] = "asleep_states_required"
-        return self.async_show_form(
-            step_id="states",
-            data_schema=states_schema(self.hass, self._values),
-            description_placeholders={"entity": str(self._values[CONF_SLEEP_SOURCE])},
-            errors=errors,
-        )
-
-    def _async_finish(self) -> ConfigFlowResult:
-        name = self._values.pop(CONF_NAME)
-        if name != self.config_entry.title:
-            self.hass.config_entries.async_update_entry(self.config_entry, title=name)
-        return self.async_create_entry(data=settings_from_input(self._values))

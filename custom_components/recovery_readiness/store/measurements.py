@@ -32,8 +32,8 @@ from typing import Any, Final, Literal
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, LOGGER
-from .storage import HISTORY_MAJOR_VERSION, HistoryStore, async_remove_history
+from ..const import DOMAIN, LOGGER
+from . import HISTORY_MAJOR_VERSION, HistoryStore, async_remove_history
 
 STORAGE_VERSION: Final = HISTORY_MAJOR_VERSION
 STORAGE_MINOR_VERSION: Final = 2
@@ -143,7 +143,7 @@ def history_to_json(history: Iterable[StoredMeasurement]) -> dict[str, Any]:
     return {"measurements": [measurement_to_json(m) for m in history]}
 
 
-class ReadinessStore:
+class MeasurementStore:
     """Load and save one person's measurements."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str, profile: str) -> None:

@@ -30,11 +30,11 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .const import DOMAIN, LOGGER
-from .physiology import InsufficientDataError
-from .physiology.artifacts import correct_rr
-from .physiology.hrv import time_domain
-from .strap import (
+from ..const import DOMAIN, LOGGER
+from ..physiology import InsufficientDataError
+from ..physiology.artifacts import correct_rr
+from ..physiology.hrv import time_domain
+from ..strap import (
     HeartRateMeasurement,
     HeartRateStrap,
     Reception,
@@ -43,6 +43,7 @@ from .strap import (
     StrapOutOfSlotsError,
     StrapStats,
 )
+from .connection import OUT_OF_SLOTS_COOLDOWN_S, ReconnectPolicy
 
 PUBLISH_INTERVAL_S: Final = 5.0
 """At most one state per entity per this many seconds while streaming."""
@@ -51,17 +52,12 @@ STALE_S: Final = 10.0
 ZOMBIE_S: Final = 3 * STALE_S
 """Connected but silent this long: drop the link actively (§6.3)."""
 WATCHDOG_INTERVAL: Final = timedelta(seconds=5)
-RETRY_BACKOFF_S: Final = (5.0, 10.0, 20.0, 40.0, 60.0)
-"""Quiet time after consecutive failed connects; the last repeats (bounded back-off)."""
-OUT_OF_SLOTS_COOLDOWN_S: Final = 300.0
-OUT_OF_SLOTS_ISSUE_AFTER: Final = 3
-"""Consecutive out-of-slot failures before the repair issue appears (§5.4)."""
+BATTERY_READ_INTERVAL: Final = timedelta(hours=1)
+"""While connected, Battery Level is read this often (notifications, where offered, come sooner)."""
 LIVE_WINDOW_S: Final = 60.0
 LIVE_MIN_SUCCESSIVE: Final = 30
 """Live RMSSD needs this many successive differences of clean beats in the last 60 s."""
 CONTACT_DEBOUNCE_FRAMES: Final = 2
-
-type RecoveryReadinessConfigEntry = ConfigEntry[StrapCoordinator]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,6 +65,8 @@ class StrapSnapshot:
     """What the strap entities show; replaced, never mutated."""
 
     connected: bool = False
+    streaming: bool = False
+    """Connected and the last frame is at most `STALE_S` old: live entities are available."""
     hr_bpm: float | None = None
     rmssd_ms: float | None = None
     sensor_contact: bool | None = None
@@ -105,9 +103,9 @@ type BeatListener = Callable[[BeatBatch], None]
 class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
     """Connects one strap, publishes its live values and fans its beats out."""
 
-    config_entry: RecoveryReadinessConfigEntry
+    config_entry: ConfigEntry
 
-    def __init__(self, hass: HomeAssistant, entry: RecoveryReadinessConfigEntry) -> None:
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
         """Prepare; nothing connects before `async_start`."""
         super().__init__(hass, LOGGER, config_entry=entry, name=entry.title)
         self.address: str = entry.data[CONF_ADDRESS]
@@ -115,12 +113,10 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         self.data = StrapSnapshot()
         self._wanted = False
         self._connecting = False
-        self._failures = 0
-        self._out_of_slots = 0
-        self._not_before_t = 0.0
-        self._advert_after_t = 0.0
+        self._policy = ReconnectPolicy()
         self._publish_unsub: CALLBACK_TYPE | None = None
         self._watchdog_unsub: CALLBACK_TYPE | None = None
+        self._battery_unsub: CALLBACK_TYPE | None = None
         self._strap_unsubs: list[CALLBACK_TYPE] = []
         self._beat_listeners: list[BeatListener] = []
         self._hr_window: list[int] = []
@@ -182,6 +178,9 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         self._watchdog_unsub = async_track_time_interval(
             self.hass, self._async_watchdog, WATCHDOG_INTERVAL, cancel_on_shutdown=True
         )
+        self._battery_unsub = async_track_time_interval(
+            self.hass, self._async_read_battery, BATTERY_READ_INTERVAL, cancel_on_shutdown=True
+        )
         if device := bluetooth.async_ble_device_from_address(
             self.hass, self.address, connectable=True
         ):
@@ -191,10 +190,10 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
     async def async_stop(self) -> None:
         """Stop wanting the strap, cancel timers and disconnect."""
         self._wanted = False
-        for unsub in (self._publish_unsub, self._watchdog_unsub):
+        for unsub in (self._publish_unsub, self._watchdog_unsub, self._battery_unsub):
             if unsub is not None:
                 unsub()
-        self._publish_unsub = self._watchdog_unsub = None
+        self._publish_unsub = self._watchdog_unsub = self._battery_unsub = None
         for unsub in self._strap_unsubs:
             unsub()
         self._strap_unsubs.clear()
@@ -205,7 +204,7 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
 
     def _ensure_strap(self, device: BLEDevice) -> HeartRateStrap:
         if self.strap is None:
-            self.strap = strap = HeartRateStrap(device, notify_battery=False)
+            self.strap = strap = HeartRateStrap(device)
             self._strap_unsubs = [
                 strap.register_callback(self._on_measurement),
                 strap.register_disconnected_callback(lambda _gap: self._on_disconnected()),
@@ -231,7 +230,7 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
             not self._wanted
             or self._connecting
             or self.connected
-            or monotonic() < self._not_before_t
+            or not self._policy.may_connect(monotonic())
         ):
             return
         self._connecting = True
@@ -245,30 +244,22 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         try:
             await strap.connect()
         except StrapOutOfSlotsError:
-            self._out_of_slots += 1
-            self._failures += 1
             LOGGER.warning(
                 "%s: no Bluetooth adapter or proxy in range has a free connection slot; "
                 "retrying in %d minutes",
                 strap.name,
                 OUT_OF_SLOTS_COOLDOWN_S // 60,
             )
-            if self._out_of_slots >= OUT_OF_SLOTS_ISSUE_AFTER:
+            if self._policy.out_of_slots_failed(monotonic()):
                 self._create_slot_issue(strap.name)
-            self._back_off(OUT_OF_SLOTS_COOLDOWN_S)
         except StrapConnectionError as err:
-            self._failures += 1
-            self._out_of_slots = 0
-            delay = RETRY_BACKOFF_S[min(self._failures, len(RETRY_BACKOFF_S)) - 1]
+            delay = self._policy.failed(monotonic())
             LOGGER.debug("%s: connect failed (%s); next try in %.0f s", strap.name, err, delay)
-            self._back_off(delay)
         except Exception:  # noqa: BLE001  (a bug or an unforeseen library error: never spin on it)
-            self._failures += 1
+            self._policy.failed_unexpectedly(monotonic())
             LOGGER.exception("%s: unexpected error while connecting", strap.name)
-            self._back_off(RETRY_BACKOFF_S[-1])
         else:
-            self._failures = self._out_of_slots = 0
-            self._not_before_t = self._advert_after_t = 0.0
+            self._policy.succeeded()
             ir.async_delete_issue(self.hass, DOMAIN, self._slot_issue_id)
             self._update_device_registry(strap.info)
             if self._unavailable_logged:
@@ -277,17 +268,15 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
             else:
                 LOGGER.debug("%s: connected", strap.name)
             self.data = replace(
-                self.data, connected=True, battery_pct=strap.info.battery_pct, last_frame_t_s=None
+                self.data,
+                connected=True,
+                streaming=False,
+                battery_pct=strap.info.battery_pct,
+                last_frame_t_s=None,
             )
             self.async_set_updated_data(self.data)
         finally:
             self._connecting = False
-
-    def _back_off(self, delay_s: float) -> None:
-        """No attempt before `delay_s`, and then only on an advert newer than this failure."""
-        now = monotonic()
-        self._not_before_t = now + delay_s
-        self._advert_after_t = now
 
     @callback
     def _async_reconnect_if_advertising(self) -> None:
@@ -298,7 +287,7 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         raises no callback; its advert history does move on, and that is checked here.
         """
         info = bluetooth.async_last_service_info(self.hass, self.address, connectable=True)
-        if info is not None and info.time > self._advert_after_t:
+        if info is not None and self._policy.advert_is_new(info.time):
             self._ensure_strap(info.device)
             self._schedule_connect()
 
@@ -334,14 +323,19 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         self._hr_window.clear()
         self._contact_run = (None, 0)
         self.data = replace(
-            self.data, connected=False, hr_bpm=None, rmssd_ms=None, last_frame_t_s=None
+            self.data,
+            connected=False,
+            streaming=False,
+            hr_bpm=None,
+            rmssd_ms=None,
+            last_frame_t_s=None,
         )
         if not self._unavailable_logged and self._wanted:
             LOGGER.info("%s: disconnected; waiting for it to advertise again", self.name)
             self._unavailable_logged = True
         self.async_set_updated_data(self.data)
         # Reconnect on its next advert (callback or advert history, see the watchdog).
-        self._advert_after_t = monotonic()
+        self._policy.link_lost(monotonic())
 
     async def _async_on_hass_stop(self, _event: Event) -> None:
         await self.async_stop()
@@ -360,7 +354,24 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
             self.config_entry.async_create_background_task(
                 self.hass, self.strap.disconnect("stale"), f"{DOMAIN}-stale-{self.address}"
             )
+        streaming = self.streaming
+        if streaming != self.data.streaming:
+            self.data = replace(self.data, streaming=streaming)
         self.async_update_listeners()
+
+    async def _async_read_battery(self, _now: datetime) -> None:
+        """Hourly while connected: a strap without battery notifications still stays current."""
+        strap = self.strap
+        if strap is None or not self.connected:
+            return
+        try:
+            battery_pct = await strap.read_battery()
+        except StrapConnectionError as err:
+            LOGGER.debug("%s: battery read failed: %s", strap.name, err)
+            return
+        if battery_pct != self.data.battery_pct:
+            self.data = replace(self.data, battery_pct=battery_pct)
+            self.async_set_updated_data(self.data)
 
     # ------------------------------------------------------------------ stream
 
@@ -393,6 +404,7 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         contact = self._debounced_contact(measurement.sensor_contact)
         self.data = replace(
             self.data,
+            connected=self.connected,
             last_frame_t_s=reception.t_s,
             sensor_contact=contact,
             contact_supported=self.data.contact_supported or measurement.sensor_contact is not None,
@@ -427,7 +439,9 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
         self._last_publish_t = monotonic()
         hr = statistics.median(self._hr_window) if self._hr_window else None
         self._hr_window.clear()
-        self.data = replace(self.data, hr_bpm=hr, rmssd_ms=self._live_rmssd_ms())
+        self.data = replace(
+            self.data, hr_bpm=hr, rmssd_ms=self._live_rmssd_ms(), streaming=self.streaming
+        )
         self.async_set_updated_data(self.data)
 
     def _live_rmssd_ms(self) -> float | None:

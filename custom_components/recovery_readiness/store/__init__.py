@@ -19,7 +19,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, LOGGER
+from ..const import DOMAIN, LOGGER
 
 
 def _copy(path: str, kept: str) -> bool:

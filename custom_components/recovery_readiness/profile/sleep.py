@@ -1,12 +1,11 @@
-"""Person profiles: sleep from any Home Assistant source, summaries, bedtime window and events.
+"""A person's sleep from any Home Assistant source: summaries, bedtime window and events.
 
-A person profile is the second kind of config entry (`const.KIND_PERSON`). Its runtime,
-`PersonRuntime`, is a push `DataUpdateCoordinator` that
+`SleepTracker` is the sleep part of a person profile. It
 
 * follows the sleep source (a `binary_sensor` that is on while in bed, or a `sensor` with a set
   of "asleep" states) and turns its changes into sleep episodes, plus episodes logged with the
   `log_sleep` action;
-* stores them (`person_store`), so an episode in progress survives a restart;
+* stores them (`store.sleep`), so an episode in progress survives a restart;
 * recomputes the sleep summary (`physiology.sleep.summarize_nights`) whenever an episode is
   recorded, when settings change and daily at local noon, and fires
   ``recovery_readiness_sleep_recorded`` for every new or changed night and nap;
@@ -34,17 +33,23 @@ configured time zone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime, time, timedelta
 from typing import Any, Final
 
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntityDescription,
+    SensorStateClass,
+)
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import (
     EVENT_HOMEASSISTANT_STOP,
     STATE_ON,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
-    Platform,
+    UnitOfTime,
 )
 from homeassistant.core import (
     CALLBACK_TYPE,
@@ -60,52 +65,24 @@ from homeassistant.helpers.event import (
     async_track_time_change,
     async_track_time_interval,
 )
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .const import (
-    CONF_ASLEEP_STATES,
-    CONF_MERGE_GAP_MIN,
-    CONF_MIN_NIGHT_SLEEP_MIN,
-    CONF_PERSON_ID,
-    CONF_REMINDER_LEAD_MIN,
-    CONF_SLEEP_SOURCE,
-    CONF_STRAP_ENTRY_ID,
-    CONF_TARGET_SLEEP_H,
-    CONF_TARGET_WAKE_TIME,
-    CONF_WORK_DAYS,
-    DEFAULT_ASLEEP_STATES,
-    DEFAULT_MERGE_GAP_MIN,
-    DEFAULT_MIN_NIGHT_SLEEP_MIN,
-    DEFAULT_REMINDER_LEAD_MIN,
-    DEFAULT_TARGET_SLEEP_H,
-    DEFAULT_WORK_DAYS,
-    DOMAIN,
-    EVENT_BEDTIME_WINDOW,
-    EVENT_SLEEP_RECORDED,
-    LOGGER,
-    WEEKDAYS,
-)
-from .person_store import PersonHistory, PersonStore, StoredEpisode, async_remove_store
-from .physiology.sleep import (
+from ..binary_sensor import RecoveryBinarySensorDescription
+from ..const import EVENT_BEDTIME_WINDOW, EVENT_SLEEP_RECORDED, LOGGER
+from ..physiology.sleep import (
+    RECENT_NIGHTS,
+    SUMMARY_NIGHTS,
     Nap,
     SleepEpisode,
-    SleepNight,
-    SleepRules,
     SleepSummary,
     recommended_bedtime,
-    sleep_debt_h,
     summarize_nights,
 )
-from .readiness_manager import ReadinessManager
-from .readiness_store import async_remove_store as async_remove_readiness_store
+from ..report import BedtimeWindow, ProfileReport, SleepState, event_base
+from ..sensor import RecoverySensorDescription, no_attributes
+from ..store.sleep import SleepHistory, SleepStore, StoredEpisode
+from .settings import ProfileSettings
 
-PERSON_PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR]
-
-SUMMARY_DAYS: Final = 14
-"""Nights in the summary (SRI grid, timing SDs, usual bedtime)."""
-RECENT_NIGHTS: Final = 7
-"""Nights behind the average sleep duration and the sleep debt entities."""
 HISTORY_RETENTION: Final = timedelta(days=400)
 """Closed episodes older than this are dropped from the store."""
 MAX_EPISODE: Final = timedelta(hours=24)
@@ -128,96 +105,6 @@ ERR_EPISODE_TOO_LONG: Final = "episode_too_long"
 ERR_EPISODE_OVERLAPS: Final = "episode_overlaps"
 
 
-def _parse_time(value: Any) -> time | None:
-    return dt_util.parse_time(value) if isinstance(value, str) and value else None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PersonSettings:
-    """A person profile's settings (from the entry's options, with defaults)."""
-
-    person_id: str
-    name: str
-    strap_entry_id: str | None
-    sleep_source: str | None
-    asleep_states: frozenset[str]
-    target_sleep_h: float
-    target_wake_time: time | None
-    reminder_lead_min: float
-    work_days: frozenset[int]
-    merge_gap_min: float
-    min_night_sleep_min: float
-
-    @classmethod
-    def from_entry(cls, entry: ConfigEntry) -> PersonSettings:
-        """Read the settings of a person entry."""
-        options = entry.options
-        return cls(
-            person_id=str(entry.data[CONF_PERSON_ID]),
-            name=entry.title,
-            strap_entry_id=options.get(CONF_STRAP_ENTRY_ID) or None,
-            sleep_source=options.get(CONF_SLEEP_SOURCE) or None,
-            asleep_states=frozenset(
-                str(s).strip().casefold()
-                for s in options.get(CONF_ASLEEP_STATES, DEFAULT_ASLEEP_STATES)
-            ),
-            target_sleep_h=float(options.get(CONF_TARGET_SLEEP_H, DEFAULT_TARGET_SLEEP_H)),
-            target_wake_time=_parse_time(options.get(CONF_TARGET_WAKE_TIME)),
-            reminder_lead_min=float(options.get(CONF_REMINDER_LEAD_MIN, DEFAULT_REMINDER_LEAD_MIN)),
-            work_days=frozenset(
-                WEEKDAYS.index(d)
-                for d in options.get(CONF_WORK_DAYS, DEFAULT_WORK_DAYS)
-                if d in WEEKDAYS
-            ),
-            merge_gap_min=float(options.get(CONF_MERGE_GAP_MIN, DEFAULT_MERGE_GAP_MIN)),
-            min_night_sleep_min=float(
-                options.get(CONF_MIN_NIGHT_SLEEP_MIN, DEFAULT_MIN_NIGHT_SLEEP_MIN)
-            ),
-        )
-
-    @property
-    def rules(self) -> SleepRules:
-        """The sleep pipeline's knobs for this person."""
-        return SleepRules(
-            merge_gap_min=self.merge_gap_min,
-            min_night_sleep_min=self.min_night_sleep_min,
-            work_days=self.work_days,
-        )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BedtimeWindow:
-    """The bedtime window of one night (aware local datetimes)."""
-
-    night_of: date
-    bedtime: datetime
-    start: datetime
-    end: datetime
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PersonSnapshot:
-    """What the person's entities show; replaced, never mutated.
-
-    Every figure is None (unknown) when its minimum data is missing, never 0.
-    """
-
-    summary: SleepSummary | None = None
-    last_night: SleepNight | None = None
-    last_nap: Nap | None = None
-    average_sleep_h: float | None = None
-    sleep_debt_h: float | None = None
-    in_bed: bool | None = None
-    in_bed_since: datetime | None = None
-    window: BedtimeWindow | None = None
-    window_on: bool = False
-
-    @property
-    def recommended_bedtime(self) -> datetime | None:
-        """Recommended bedtime of the coming (or current) night."""
-        return None if self.window is None else self.window.bedtime
-
-
 class SleepLogError(Exception):
     """An episode was refused; ``key`` is the translation key of the reason."""
 
@@ -228,9 +115,6 @@ class SleepLogError(Exception):
         self.placeholders = placeholders or {}
 
 
-type PersonConfigEntry = ConfigEntry[PersonRuntime]
-
-
 def _iso_local(value: datetime) -> str:
     return dt_util.as_local(value).isoformat()
 
@@ -239,28 +123,30 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
-class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
-    """Runtime of one person profile; the API the readiness work builds on.
+class SleepTracker:
+    """A person's sleep: follows the source, keeps the history, plans the bedtime window.
 
-    Public API: `settings`, `sleep_summary`, `strap_entry_id`, `history`, `data` (the latest
-    `PersonSnapshot`), `async_add_listener(callback) -> remove` (inherited; called after every
-    publication), and `async_log_sleep(start, end)`.
+    It publishes a frozen `SleepState` in `state` and calls ``on_change`` after each change;
+    it knows nothing about the person's other parts.
     """
 
-    config_entry: PersonConfigEntry
-
-    def __init__(
+    def __init__(  # noqa: PLR0913  (keyword-only wiring of one part)
         self,
         hass: HomeAssistant,
-        entry: PersonConfigEntry,
-        store: PersonStore,
-        history: PersonHistory,
+        entry: ConfigEntry,
+        *,
+        settings: ProfileSettings,
+        store: SleepStore,
+        history: SleepHistory,
+        on_change: Callable[[], None],
     ) -> None:
-        """Create the runtime from the entry and the loaded history (call `async_start`)."""
-        super().__init__(hass, LOGGER, config_entry=entry, name=f"{DOMAIN} {entry.title}")
-        self.settings = PersonSettings.from_entry(entry)
+        """Create the tracker from the loaded history (call `async_start`)."""
+        self.hass = hass
+        self._entry = entry
+        self.settings = settings
         self._store = store
         self._history = history
+        self._on_change = on_change
         self._live_asleep = False
         self._summary: SleepSummary | None = None
         self._window: BedtimeWindow | None = None
@@ -268,24 +154,17 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
         self._announced: dict[tuple[str, str], tuple[str, ...]] = {}
         self._unsub_window: CALLBACK_TYPE | None = None
         self._unsub_finalize: CALLBACK_TYPE | None = None
-        self.data = PersonSnapshot()
-        self.readiness = ReadinessManager(hass, entry, self)
-        """The person's morning measurement and readiness (readiness_manager.py)."""
+        self.state = SleepState()
 
     # ------------------------------------------------------------------ public API
 
     @property
-    def sleep_summary(self) -> SleepSummary | None:
+    def summary(self) -> SleepSummary | None:
         """The latest sleep summary (None before the first computation)."""
         return self._summary
 
     @property
-    def strap_entry_id(self) -> str | None:
-        """Config entry id of the linked strap, if any."""
-        return self.settings.strap_entry_id
-
-    @property
-    def history(self) -> PersonHistory:
+    def history(self) -> SleepHistory:
         """The stored sleep history (read-only)."""
         return self._history
 
@@ -322,7 +201,7 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
 
     async def async_start(self) -> None:
         """Follow the source, schedule the daily refresh, compute the first summary."""
-        entry = self.config_entry
+        entry = self._entry
         now = dt_util.utcnow()
         if self.settings.sleep_source is not None:
             entry.async_on_unload(
@@ -474,11 +353,11 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
 
     # ------------------------------------------------------------------ persistence
 
-    def _set_history(self, history: PersonHistory) -> None:
+    def _set_history(self, history: SleepHistory) -> None:
         self._history = history
         self._store.async_schedule_save(self._history_for_save)
 
-    def _history_for_save(self) -> PersonHistory:
+    def _history_for_save(self) -> SleepHistory:
         """The history as it should be written now: a live 'asleep' is confirmed until now."""
         if self._live_asleep and self._history.open_start is not None:
             return replace(self._history, open_confirmed_at=dt_util.utcnow())
@@ -519,7 +398,7 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
         """
         tz = dt_util.get_default_time_zone()
         today = dt_util.as_local(now).date()
-        cutoff = dt_util.as_utc(now) - timedelta(days=SUMMARY_DAYS + 2)
+        cutoff = dt_util.as_utc(now) - timedelta(days=SUMMARY_NIGHTS + 2)
         episodes = [
             SleepEpisode(e.start, e.end)
             for e in self._history.episodes
@@ -530,8 +409,8 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
             tz=tz,
             today=today,
             target_sleep_h=self.settings.target_sleep_h,
-            days=SUMMARY_DAYS,
-            rules=self.settings.rules,
+            days=SUMMARY_NIGHTS,
+            rules=self.settings.sleep_rules,
             now=dt_util.as_utc(now),
         )
         records = self._records(self._summary)
@@ -543,13 +422,13 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
             self._announced = {key: signature for key, (signature, _) in records.items()}
 
     def _event_base(self) -> dict[str, Any]:
-        return {"entry_id": self.config_entry.entry_id, "name": self.settings.name}
+        return event_base(self.settings.entry_id, self.settings.name)
 
     def _records(
         self, summary: SleepSummary
     ) -> dict[tuple[str, str], tuple[tuple[str, ...], dict[str, Any]]]:
         """Each night and nap of the summary: (signature, sleep_recorded event data)."""
-        average, debt = self._recent(summary)
+        average, debt = self._average_h(summary), summary.sleep_debt_h
         records: dict[tuple[str, str], tuple[tuple[str, ...], dict[str, Any]]] = {}
         for night in summary.nights:
             bedtime, wake = night.bedtime.isoformat(), night.wake_time.isoformat()
@@ -587,19 +466,11 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
         return records
 
     @staticmethod
-    def _recent_nights(summary: SleepSummary) -> list[SleepNight]:
+    def _average_h(summary: SleepSummary) -> float | None:
+        """Average sleep over the last `RECENT_NIGHTS` nights with data."""
         first = summary.today - timedelta(days=RECENT_NIGHTS)
-        return [n for n in summary.nights if n.night_of >= first]
-
-    def _recent(self, summary: SleepSummary) -> tuple[float | None, float | None]:
-        """Average sleep and sleep debt over the last `RECENT_NIGHTS` nights with data."""
-        durations = [n.duration_h for n in self._recent_nights(summary)]
-        if not durations:
-            return None, None
-        return (
-            sum(durations) / len(durations),
-            sleep_debt_h(durations, target_sleep_h=self.settings.target_sleep_h),
-        )
+        durations = [n.duration_h for n in summary.nights if n.night_of >= first]
+        return sum(durations) / len(durations) if durations else None
 
     # ------------------------------------------------------------------ bedtime window
 
@@ -658,7 +529,7 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
             return
         self._set_history(replace(self._history, announced_window_night=window.night_of))
         summary = self._current_summary
-        average, debt = self._recent(summary)
+        average, debt = self._average_h(summary), summary.sleep_debt_h
         usual = summary.usual_bedtime
         self.hass.bus.async_fire(
             EVENT_BEDTIME_WINDOW,
@@ -692,53 +563,202 @@ class PersonRuntime(DataUpdateCoordinator[PersonSnapshot]):
 
     def _publish(self) -> None:
         summary = self._current_summary
-        average, debt = self._recent(summary)
+        average, debt = self._average_h(summary), summary.sleep_debt_h
         open_start = self._history.open_start
         has_source = self.settings.sleep_source is not None
-        self.async_set_updated_data(
-            PersonSnapshot(
-                summary=summary,
-                last_night=summary.last_night_record,
-                last_nap=summary.naps[-1] if summary.naps else None,
-                average_sleep_h=average,
-                sleep_debt_h=debt,
-                in_bed=(open_start is not None) if has_source else None,
-                in_bed_since=None if open_start is None else dt_util.as_local(open_start),
-                window=self._window,
-                window_on=self._window_on,
-            )
+        self.state = SleepState(
+            summary=summary,
+            last_night=summary.last_night_record,
+            last_nap=summary.naps[-1] if summary.naps else None,
+            average_sleep_h=average,
+            sleep_debt_h=debt,
+            in_bed=(open_start is not None) if has_source else None,
+            in_bed_since=None if open_start is None else dt_util.as_local(open_start),
+            window=self._window,
+            window_on=self._window_on,
         )
+        self._on_change()
 
 
-async def async_setup_person_entry(hass: HomeAssistant, entry: PersonConfigEntry) -> bool:
-    """Load the history, start the runtime, add the person's entities."""
-    store = PersonStore(hass, entry.entry_id, entry.title)
-    runtime = PersonRuntime(hass, entry, store, await store.async_load())
-    entry.runtime_data = runtime
-    await runtime.async_start()
-    try:
-        await runtime.readiness.async_start()
-        entry.async_on_unload(entry.add_update_listener(_async_options_updated))
-        await hass.config_entries.async_forward_entry_setups(entry, PERSON_PLATFORMS)
-    except BaseException:
-        await runtime.async_stop()  # its timers must not outlive a failed setup
-        raise
-    return True
+# ---------------------------------------------------------------------- entities
+
+NAP_RATINGS: Final = ("short", "sweet_spot", "long")
+"""Enum states of the last-nap rating: below, inside, above the 20-40 min sweet spot."""
 
 
-async def _async_options_updated(hass: HomeAssistant, entry: PersonConfigEntry) -> None:
-    """Settings changed (options flow or reconfigure): reload with the new ones."""
-    await hass.config_entries.async_reload(entry.entry_id)
+def _nap_rating(nap: Nap | None) -> str | None:
+    if nap is None:
+        return None
+    if nap.sweet_spot:
+        return "sweet_spot"
+    return "short" if nap.duration_min < 30.0 else "long"  # noqa: PLR2004  (sweet-spot middle)
 
 
-async def async_unload_person_entry(hass: HomeAssistant, entry: PersonConfigEntry) -> bool:
-    """Unload the entities, stop the runtime and save the history."""
-    if unloaded := await hass.config_entries.async_unload_platforms(entry, PERSON_PLATFORMS):
-        await entry.runtime_data.async_stop()
-    return unloaded
+def _nap_attributes(r: ProfileReport) -> Mapping[str, Any] | None:
+    nap = r.sleep.last_nap
+    if nap is None:
+        return None
+    return {
+        "start": nap.start.isoformat(),
+        "end": nap.end.isoformat(),
+        "sweet_spot": nap.sweet_spot,
+    }
 
 
-async def async_remove_person_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Delete the profile's stored sleep and readiness history."""
-    await async_remove_store(hass, entry.entry_id)
-    await async_remove_readiness_store(hass, entry.entry_id)
+def _last_night_attributes(r: ProfileReport) -> Mapping[str, Any] | None:
+    night = r.sleep.last_night
+    if night is None:
+        return None
+    return {
+        "night_of": night.night_of.isoformat(),
+        "time_in_bed_h": round(night.time_in_bed_h, 2),
+        "awakenings": night.awakenings,
+        "work_night": night.work_night,
+    }
+
+
+def _summary_value[T](r: ProfileReport, read: Callable[[SleepSummary], T | None]) -> T | None:
+    summary = r.sleep.summary
+    return None if summary is None else read(summary)
+
+
+def _clock(value: time | None) -> str | None:
+    return None if value is None else value.strftime("%H:%M")
+
+
+def _window_attributes(r: ProfileReport) -> Mapping[str, Any] | None:
+    window = r.sleep.window
+    if window is None:
+        return None
+    return {
+        "night_of": window.night_of.isoformat(),
+        "recommended_bedtime": window.bedtime.isoformat(),
+        "window_start": window.start.isoformat(),
+        "window_end": window.end.isoformat(),
+    }
+
+
+def _in_bed_attributes(r: ProfileReport) -> Mapping[str, Any] | None:
+    since = r.sleep.in_bed_since
+    return None if since is None else {"since": since.isoformat()}
+
+
+_HOURS: Final = SensorEntityDescription(
+    key="",
+    device_class=SensorDeviceClass.DURATION,
+    native_unit_of_measurement=UnitOfTime.HOURS,
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=2,
+)
+_MINUTES: Final = SensorEntityDescription(
+    key="",
+    device_class=SensorDeviceClass.DURATION,
+    native_unit_of_measurement=UnitOfTime.MINUTES,
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
+)
+
+
+def _duration(
+    unit: SensorEntityDescription,
+    key: str,
+    value_fn: Callable[[ProfileReport], float | None],
+    attrs_fn: Callable[[ProfileReport], Mapping[str, Any] | None] = no_attributes,
+) -> RecoverySensorDescription[ProfileReport]:
+    """A duration sensor in hours or minutes (device class, unit, precision from ``unit``)."""
+    return RecoverySensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=unit.device_class,
+        native_unit_of_measurement=unit.native_unit_of_measurement,
+        state_class=unit.state_class,
+        suggested_display_precision=unit.suggested_display_precision,
+        value_fn=value_fn,
+        attrs_fn=attrs_fn,
+    )
+
+
+SENSORS: Final[tuple[RecoverySensorDescription[ProfileReport], ...]] = (
+    _duration(
+        _HOURS,
+        "last_sleep_duration",
+        lambda r: None if r.sleep.last_night is None else r.sleep.last_night.duration_h,
+        _last_night_attributes,
+    ),
+    RecoverySensorDescription(
+        key="last_bedtime",
+        translation_key="last_bedtime",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda r: None if r.sleep.last_night is None else r.sleep.last_night.bedtime,
+    ),
+    RecoverySensorDescription(
+        key="last_wake_time",
+        translation_key="last_wake_time",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda r: None if r.sleep.last_night is None else r.sleep.last_night.wake_time,
+    ),
+    _duration(_HOURS, "average_sleep_duration", lambda r: r.sleep.average_sleep_h),
+    _duration(_HOURS, "sleep_debt", lambda r: r.sleep.sleep_debt_h),
+    RecoverySensorDescription(
+        key="sleep_regularity_index",
+        translation_key="sleep_regularity_index",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda r: _summary_value(r, lambda s: s.sri),
+    ),
+    _duration(
+        _MINUTES,
+        "bedtime_variability",
+        lambda r: _summary_value(r, lambda s: s.bedtime_sd_min),
+    ),
+    _duration(
+        _MINUTES,
+        "wake_time_variability",
+        lambda r: _summary_value(r, lambda s: s.wake_time_sd_min),
+    ),
+    _duration(_HOURS, "social_jetlag", lambda r: _summary_value(r, lambda s: s.social_jetlag_h)),
+    RecoverySensorDescription(
+        key="usual_bedtime",
+        translation_key="usual_bedtime",
+        value_fn=lambda r: _clock(_summary_value(r, lambda s: s.usual_bedtime)),
+    ),
+    RecoverySensorDescription(
+        key="usual_wake_time",
+        translation_key="usual_wake_time",
+        value_fn=lambda r: _clock(_summary_value(r, lambda s: s.usual_wake_time)),
+    ),
+    RecoverySensorDescription(
+        key="recommended_bedtime",
+        translation_key="recommended_bedtime",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda r: r.sleep.recommended_bedtime,
+    ),
+    _duration(
+        _MINUTES,
+        "last_nap",
+        lambda r: None if r.sleep.last_nap is None else r.sleep.last_nap.duration_min,
+        _nap_attributes,
+    ),
+    RecoverySensorDescription(
+        key="last_nap_rating",
+        translation_key="last_nap_rating",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(NAP_RATINGS),
+        value_fn=lambda r: _nap_rating(r.sleep.last_nap),
+    ),
+)
+
+BINARY_SENSORS: Final[tuple[RecoveryBinarySensorDescription[ProfileReport], ...]] = (
+    RecoveryBinarySensorDescription(
+        key="in_bed",
+        translation_key="in_bed",
+        is_on_fn=lambda r: r.sleep.in_bed,
+        attrs_fn=_in_bed_attributes,
+    ),
+    RecoveryBinarySensorDescription(
+        key="bedtime_window",
+        translation_key="bedtime_window",
+        is_on_fn=lambda r: r.sleep.window_on,
+        attrs_fn=_window_attributes,
+    ),
+)

@@ -28,8 +28,8 @@ from typing import Any, Final, Literal
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, LOGGER
-from .storage import HISTORY_MAJOR_VERSION, HistoryStore, async_remove_history
+from ..const import DOMAIN, LOGGER
+from . import HISTORY_MAJOR_VERSION, HistoryStore, async_remove_history
 
 STORAGE_VERSION: Final = HISTORY_MAJOR_VERSION
 STORAGE_MINOR_VERSION: Final = 1
@@ -53,7 +53,7 @@ class StoredEpisode:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PersonHistory:
+class SleepHistory:
     """Everything persisted for one person; replaced, never mutated.
 
     Attributes:
@@ -101,7 +101,7 @@ def skipped_episodes(data: dict[str, Any]) -> int:
     return sum(1 for r in raw if _episode(r) is None) if isinstance(raw, list) else 1
 
 
-def history_from_json(data: dict[str, Any]) -> PersonHistory:
+def history_from_json(data: dict[str, Any]) -> SleepHistory:
     """Read stored data; malformed episodes are skipped with a warning, never fatal."""
     parsed = [_episode(raw) for raw in data.get("episodes") or []]
     episodes = [e for e in parsed if e is not None]
@@ -115,7 +115,7 @@ def history_from_json(data: dict[str, Any]) -> PersonHistory:
         announced = date.fromisoformat(night) if isinstance(night, str) else None
     except ValueError:
         announced = None
-    return PersonHistory(
+    return SleepHistory(
         episodes=tuple(sorted(episodes, key=lambda e: e.start)),
         open_start=open_start,
         open_confirmed_at=(confirmed or open_start) if open_start is not None else None,
@@ -124,7 +124,7 @@ def history_from_json(data: dict[str, Any]) -> PersonHistory:
     )
 
 
-def history_to_json(history: PersonHistory) -> dict[str, Any]:
+def history_to_json(history: SleepHistory) -> dict[str, Any]:
     """Serialise a history for the Store."""
     open_episode = (
         None
@@ -149,8 +149,8 @@ def history_to_json(history: PersonHistory) -> dict[str, Any]:
     }
 
 
-class PersonStore:
-    """Load and save one person's `PersonHistory`."""
+class SleepStore:
+    """Load and save one person's `SleepHistory`."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str, profile: str | None = None) -> None:
         """Bind to the profile's Store file."""
@@ -164,16 +164,16 @@ class PersonStore:
             profile=profile or entry_id,
         )
 
-    async def async_load(self) -> PersonHistory:
+    async def async_load(self) -> SleepHistory:
         """Return the stored history (empty when none, or when the file was kept aside)."""
         data = await self._store.async_load_history()
-        return PersonHistory() if data is None else history_from_json(data)
+        return SleepHistory() if data is None else history_from_json(data)
 
-    def async_schedule_save(self, history_fn: Callable[[], PersonHistory]) -> None:
+    def async_schedule_save(self, history_fn: Callable[[], SleepHistory]) -> None:
         """Save soon; ``history_fn`` is called at write time (also at HA's final write)."""
         self._store.async_delay_save(lambda: history_to_json(history_fn()), SAVE_DELAY_S)
 
-    async def async_save(self, history: PersonHistory) -> None:
+    async def async_save(self, history: SleepHistory) -> None:
         """Save now (on unload)."""
         await self._store.async_save(history_to_json(history))
 

@@ -23,16 +23,16 @@ import csv
 import io
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Final
 
-from .physiology import InsufficientDataError
-from .physiology.artifacts import correct_rr
-from .physiology.hrv import time_domain
-from .physiology.measurement import MAX_ARTIFACT_RATIO
-from .readiness_store import StoredMeasurement
+from ..physiology import InsufficientDataError
+from ..physiology.artifacts import correct_rr
+from ..physiology.hrv import time_domain
+from ..physiology.measurement import MAX_ARTIFACT_RATIO
+from ..store.measurements import StoredMeasurement
 
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
 _RR_SPLIT = re.compile(r"[\s;,]+")
@@ -115,7 +115,6 @@ def parse_history_csv(
     tz: tzinfo,
     daily_time: time,
     user_code: str | None = None,
-    to_utc: Callable[[datetime], datetime],
 ) -> ParsedHistory:
     """Parse a CSV export into measurements (see the module docstring for the layouts).
 
@@ -124,7 +123,6 @@ def parse_history_csv(
         tz: zone of timestamps written without one (Home Assistant's).
         daily_time: local time given to rows of the daily layout.
         user_code: for Welltory files holding several people, whose rows to import.
-        to_utc: converts an aware datetime to UTC.
 
     Raises:
         ImportFileError: unknown layout, several people without ``user_code``, no such user.
@@ -137,11 +135,11 @@ def parse_history_csv(
     )
     if {"measurement_datetime", "rr_data"} <= fields:
         welltory = _welltory_rows(list(rows), user_code)
-        return _parse_rr_rows("welltory", welltory, ("measurement_datetime", "rr_data"), tz, to_utc)
+        return _parse_rr_rows("welltory", welltory, ("measurement_datetime", "rr_data"), tz)
     if {"timestamp", "rr_ms"} <= fields:
-        return _parse_rr_rows("rr", list(rows), ("timestamp", "rr_ms"), tz, to_utc)
+        return _parse_rr_rows("rr", list(rows), ("timestamp", "rr_ms"), tz)
     if "date" in fields and fields & {"rmssd_ms", "rmssd"}:
-        return _parse_daily_rows(list(rows), tz, daily_time, to_utc)
+        return _parse_daily_rows(list(rows), tz, daily_time)
     raise ImportFileError(key="unknown_layout", columns=", ".join(sorted(fields)) or "-")
 
 
@@ -163,7 +161,6 @@ def _parse_rr_rows(
     rows: list[tuple[int, dict[str, str]]],
     columns: tuple[str, str],
     tz: tzinfo,
-    to_utc: Callable[[datetime], datetime],
 ) -> ParsedHistory:
     time_column, rr_column = columns
     measurements: list[StoredMeasurement] = []
@@ -173,7 +170,7 @@ def _parse_rr_rows(
         if at is None:
             rejected.append(RejectedRow(line=line, reason="bad_timestamp"))
             continue
-        measured = _measure_rr(row.get(rr_column, ""), to_utc(at))
+        measured = _measure_rr(row.get(rr_column, ""), at.astimezone(UTC))
         if isinstance(measured, str):
             rejected.append(RejectedRow(line=line, reason=measured))
             continue
@@ -185,7 +182,6 @@ def _parse_daily_rows(
     rows: list[tuple[int, dict[str, str]]],
     tz: tzinfo,
     daily_time: time,
-    to_utc: Callable[[datetime], datetime],
 ) -> ParsedHistory:
     measurements: list[StoredMeasurement] = []
     rejected: list[RejectedRow] = []
@@ -201,7 +197,7 @@ def _parse_daily_rows(
             continue
         measurements.append(
             StoredMeasurement(
-                measured_at=to_utc(datetime.combine(day, daily_time, tzinfo=tz)),
+                measured_at=datetime.combine(day, daily_time, tzinfo=tz).astimezone(UTC),
                 ln_rmssd=math.log(rmssd_ms),
                 rmssd_ms=rmssd_ms,
                 hr_bpm=_positive(row.get("resting_hr_bpm") or row.get("hr_bpm")),

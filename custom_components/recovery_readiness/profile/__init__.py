@@ -1,0 +1,241 @@
+"""A person profile: its parts, wired one way, and the one report its entities read.
+
+    strap link ──beats──▶ measurement ──accepted──▶ readiness ◀──summary── sleep
+                                                        │
+                                   ProfileReport ◀──────┘ (report.py) ──▶ entities, events,
+                                                                          get_readiness, voice
+
+Each part receives its inputs and reports through a callback; none reaches back for them. The
+runtime combines the parts' states into a `ProfileReport` after every change and publishes it
+on one push coordinator. Adding a capability is one module here (its part and its entity
+descriptions) plus its science in `physiology`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.event import async_track_time_change
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from ..binary_sensor import RecoveryBinarySensor
+from ..button import RecoveryButton
+from ..const import DOMAIN, EVENT_MEASUREMENT_COMPLETED, LOGGER
+from ..entity import EntityFeed, EntryRuntime
+from ..report import ProfileReport
+from ..sensor import RecoverySensor
+from ..store.measurements import StoredMeasurement
+from ..store.measurements import async_remove_store as async_remove_measurement_store
+from ..store.sleep import SleepStore
+from ..store.sleep import async_remove_store as async_remove_sleep_store
+from . import measurement, readiness, sleep
+from .measurement import MeasurementRunner
+from .readiness import ReadinessTracker
+from .settings import ProfileSettings
+from .sleep import SleepTracker
+from .strap_link import StrapLink
+
+SENSORS = (*sleep.SENSORS, *readiness.SENSORS, *measurement.SENSORS)
+BINARY_SENSORS = (*sleep.BINARY_SENSORS, *readiness.BINARY_SENSORS)
+
+
+class ProfileRuntime(EntryRuntime):
+    """Runtime data of a person profile entry."""
+
+    platforms = (Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR)
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        """Read the settings and build the parts; `async_load` reads the stores."""
+        self.hass = hass
+        self.entry = entry
+        self.settings = settings = ProfileSettings.from_entry(entry)
+        self.coordinator = DataUpdateCoordinator[ProfileReport](
+            hass, LOGGER, config_entry=entry, name=f"{DOMAIN} {entry.title}"
+        )
+        self.coordinator.data = ProfileReport(profile=entry.entry_id, name=settings.name)
+        self._sleep_store = SleepStore(hass, entry.entry_id, entry.title)
+        self.sleep: SleepTracker | None = None
+        self.readiness = ReadinessTracker(hass, settings)
+        self.measurement = MeasurementRunner(
+            settings,
+            has_today=self.readiness.has_today,
+            on_status=self._publish_status,
+            on_result=self._on_measurement_result,
+        )
+        self.link = StrapLink(
+            hass,
+            settings.strap_entry_id,
+            on_beats=self.measurement.on_beats,
+            on_connection=self.measurement.on_connection,
+        )
+        self._started = False
+        self._readiness_state = self.coordinator.data.readiness
+
+    @property
+    def report(self) -> ProfileReport:
+        """The person's current state."""
+        return self.coordinator.data
+
+    async def async_load(self) -> None:
+        """Read the stored sleep and measurement histories."""
+        self.sleep = SleepTracker(
+            self.hass,
+            self.entry,
+            settings=self.settings,
+            store=self._sleep_store,
+            history=await self._sleep_store.async_load(),
+            on_change=self._publish,
+        )
+        await self.readiness.async_load()
+
+    # ------------------------------------------------------------------ EntryRuntime
+
+    def entities(self, platform: Platform) -> Sequence[Entity]:
+        """The person's sensors, binary sensors and the start-measurement button."""
+        feed = EntityFeed(
+            coordinator=self.coordinator,
+            device_info=DeviceInfo(
+                identifiers={(DOMAIN, self.settings.person_id)},
+                name=self.settings.name,
+                entry_type=DeviceEntryType.SERVICE,
+            ),
+            unique_id_prefix=self.settings.person_id,
+        )
+        if platform is Platform.SENSOR:
+            return [RecoverySensor(feed, d) for d in SENSORS]
+        if platform is Platform.BINARY_SENSOR:
+            return [RecoveryBinarySensor(feed, d) for d in BINARY_SENSORS]
+        if platform is Platform.BUTTON:
+            return [
+                RecoveryButton(
+                    feed,
+                    measurement.START_BUTTON,
+                    press=lambda: self.async_start_measurement("button"),
+                )
+            ]
+        return []
+
+    async def async_start(self) -> None:
+        """Follow the sleep source, the strap and the day; publish the first report."""
+        assert self.sleep is not None  # noqa: S101  (async_load runs first)
+        entry = self.entry
+        await self.sleep.async_start()
+        entry.async_on_unload(
+            async_track_time_change(self.hass, self._async_new_day, hour=0, minute=0, second=5)
+        )
+        self.link.async_start(entry)
+        entry.async_on_unload(self._async_save_on_unload)
+        entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+        self._started = True
+        self._publish()
+
+    async def async_stop(self) -> None:
+        """Cancel the sleep timers and save the sleep history."""
+        if self.sleep is not None:
+            await self.sleep.async_stop()
+
+    async def _async_save_on_unload(self) -> None:
+        """Write the measurements now: a reload must find what was just added."""
+        await self.readiness.async_save()
+
+    @staticmethod
+    async def async_remove(hass: HomeAssistant, entry: ConfigEntry) -> None:
+        """Delete a removed profile's stored sleep and measurement history."""
+        await async_remove_sleep_store(hass, entry.entry_id)
+        await async_remove_measurement_store(hass, entry.entry_id)
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Settings (linked entities redacted by the caller), counts and states; no values."""
+        report = self.report
+        result = report.readiness.readiness
+        history = self.readiness.history
+        summary = report.sleep.summary
+        sleep_history = self.sleep.history if self.sleep is not None else None
+        return {
+            "entry": {"title": self.entry.title, "options": dict(self.entry.options)},
+            "strap_linked": self.settings.strap_entry_id is not None,
+            "strap_loaded": self.link.strap is not None,
+            "sleep": {
+                "episodes_stored": 0 if sleep_history is None else len(sleep_history.episodes),
+                "in_bed_now": sleep_history is not None and sleep_history.open_start is not None,
+                "nights_in_summary": 0 if summary is None else len(summary.nights),
+            },
+            "readiness": {
+                "measurements_stored": len(history),
+                "imported": sum(1 for m in history if m.source == "import"),
+                "measurement_state": report.measurement.state.value,
+                "hrv_status": None
+                if report.readiness.hrv is None
+                else report.readiness.hrv.status.value,
+                "score_known": result is not None and result.score is not None,
+                "missing_inputs": [] if result is None else list(result.missing_inputs),
+            },
+        }
+
+    # ------------------------------------------------------------------ actions
+
+    @callback
+    def async_start_measurement(self, trigger: str) -> None:
+        """Start (or restart) the morning measurement."""
+        self.measurement.async_start(trigger)
+
+    @callback
+    def async_add_measurements(self, new: tuple[StoredMeasurement, ...]) -> int:
+        """Add measurements (imports); return how many were new."""
+        added = self.readiness.add(new)
+        if added:
+            self._publish()
+        return added
+
+    # ------------------------------------------------------------------ flow
+
+    @callback
+    def _on_measurement_result(self, m: StoredMeasurement | None, reason: str | None) -> None:
+        if m is not None:
+            self.readiness.add((m,))
+        self._publish()
+        self.hass.bus.async_fire(
+            EVENT_MEASUREMENT_COMPLETED, self.report.measurement_completed_event(m, reason)
+        )
+
+    @callback
+    def _async_new_day(self, _now: datetime) -> None:
+        self.measurement.new_day()
+        self._publish()
+
+    @callback
+    def _publish(self) -> None:
+        """Recompute today's readiness, then publish the report."""
+        if not self._started or self.sleep is None:
+            return
+        summary = self.sleep.state.summary
+        self._readiness_state = self.readiness.compute(dt_util.now().date(), summary)
+        self._publish_status()
+
+    @callback
+    def _publish_status(self) -> None:
+        """Combine the parts' states into one report and publish it."""
+        if not self._started or self.sleep is None:
+            return
+        self.coordinator.async_set_updated_data(
+            ProfileReport(
+                profile=self.entry.entry_id,
+                name=self.settings.name,
+                sleep=self.sleep.state,
+                readiness=self._readiness_state,
+                measurement=self.measurement.status,
+            )
+        )
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Settings changed (options flow or reconfigure): reload with the new ones."""
+    await hass.config_entries.async_reload(entry.entry_id)

@@ -1,0 +1,193 @@
+"""One model of a person's state: what entities, events, `get_readiness` and voice all read.
+
+The profile's parts (sleep, measurement, readiness) publish their frozen states; the profile
+combines them into one `ProfileReport` per change. Every number a user sees is computed once,
+here or in `physiology`, so an entity, a reason text, an event and an action response cannot
+disagree. Missing is None (unknown), never 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from .physiology.readiness import HrvBaseline, Readiness, RhrBaseline
+from .physiology.sleep import Nap, SleepNight, SleepSummary
+from .store.measurements import StoredMeasurement
+
+
+def event_base(profile: str, name: str) -> dict[str, Any]:
+    """The person keys of every event: ``profile`` (entry id), ``name``, ``entry_id`` (alias)."""
+    return {"profile": profile, "name": name, "entry_id": profile}
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+# ---------------------------------------------------------------------- sleep
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BedtimeWindow:
+    """The bedtime window of one night (aware local datetimes)."""
+
+    night_of: date
+    bedtime: datetime
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SleepState:
+    """What the sleep part publishes; replaced, never mutated.
+
+    ``sleep_debt_h`` is the summary's 14-night debt (`physiology.sleep.SUMMARY_NIGHTS`), the
+    same number the readiness score and its reason use; ``average_sleep_h`` is over the last 7
+    nights (`physiology.sleep.RECENT_NIGHTS`).
+    """
+
+    summary: SleepSummary | None = None
+    last_night: SleepNight | None = None
+    last_nap: Nap | None = None
+    average_sleep_h: float | None = None
+    sleep_debt_h: float | None = None
+    in_bed: bool | None = None
+    in_bed_since: datetime | None = None
+    window: BedtimeWindow | None = None
+    window_on: bool = False
+
+    @property
+    def recommended_bedtime(self) -> datetime | None:
+        """Recommended bedtime of the coming (or current) night."""
+        return None if self.window is None else self.window.bedtime
+
+
+# ---------------------------------------------------------------------- measurement
+
+
+class MeasurementState(StrEnum):
+    """The measurement's phase, as the progress sensor shows it."""
+
+    IDLE = "idle"
+    WAITING_FOR_CONTACT = "waiting_for_contact"
+    STABILISING = "stabilising"
+    MEASURING = "measuring"
+    DONE = "done"
+    REJECTED = "rejected"
+
+
+RUNNING_STATES = frozenset(
+    {MeasurementState.WAITING_FOR_CONTACT, MeasurementState.STABILISING, MeasurementState.MEASURING}
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeasurementStatus:
+    """Where the current (or last) measurement stands."""
+
+    state: MeasurementState = MeasurementState.IDLE
+    progress_pct: float | None = None
+    reason: str | None = None
+    """Why it was rejected or paused: a reason key (e.g. ``contact_lost``)."""
+    started_at: datetime | None = None
+    trigger: str | None = None
+    """``auto``, ``button`` or ``action``."""
+
+    @property
+    def running(self) -> bool:
+        """Waiting for contact, stabilising or measuring."""
+        return self.state in RUNNING_STATES
+
+
+# ---------------------------------------------------------------------- readiness
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadinessState:
+    """Baselines and readiness of one local day, from the measurements and sleep."""
+
+    day: date | None = None
+    readiness: Readiness | None = None
+    hrv: HrvBaseline | None = None
+    rhr: RhrBaseline | None = None
+    today: StoredMeasurement | None = None
+    last: StoredMeasurement | None = None
+
+
+# ---------------------------------------------------------------------- the report
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProfileReport:
+    """A person's whole state at one moment; replaced, never mutated."""
+
+    profile: str
+    """The profile's config entry id."""
+    name: str
+    sleep: SleepState = SleepState()
+    readiness: ReadinessState = ReadinessState()
+    measurement: MeasurementStatus = MeasurementStatus()
+
+    def readiness_response(self) -> dict[str, Any]:
+        """The `get_readiness` response (reason texts are added by the caller)."""
+        r = self.readiness
+        report: dict[str, Any] = {
+            "profile": self.profile,
+            "name": self.name,
+            "day": None if r.day is None else r.day.isoformat(),
+        }
+        if r.readiness is not None:
+            report |= r.readiness.as_dict()
+        report["hrv_baseline"] = None if r.hrv is None else r.hrv.as_dict()
+        report["resting_hr_baseline"] = None if r.rhr is None else r.rhr.as_dict()
+        today = r.today
+        report["today"] = (
+            None
+            if today is None
+            else {
+                "measured_at": today.measured_at.isoformat(),
+                "ln_rmssd": today.ln_rmssd,
+                "rmssd_ms": today.rmssd_ms,
+                "resting_hr_bpm": today.hr_bpm,
+                "artifact_ratio": today.artifact_ratio,
+            }
+        )
+        report["sleep"] = {
+            "last_night_h": _round(
+                None if self.sleep.last_night is None else self.sleep.last_night.duration_h
+            ),
+            "average_sleep_h": _round(self.sleep.average_sleep_h),
+            "sleep_debt_h": _round(self.sleep.sleep_debt_h),
+        }
+        report["measurement"] = {
+            "state": self.measurement.state.value,
+            "progress_pct": self.measurement.progress_pct,
+            "reason": self.measurement.reason,
+        }
+        return report
+
+    def measurement_completed_event(
+        self, measurement: StoredMeasurement | None, reason: str | None
+    ) -> dict[str, Any]:
+        """The ``measurement_completed`` event: the result and the readiness it led to."""
+        m, result = measurement, self.readiness.readiness
+        return event_base(self.profile, self.name) | {
+            "quality": "accepted" if m is not None else "rejected",
+            "reason": reason,
+            "ln_rmssd": None if m is None else round(m.ln_rmssd, 4),
+            "rmssd_ms": None if m is None else round(m.rmssd_ms, 2),
+            "resting_hr_bpm": None if m is None or m.hr_bpm is None else round(m.hr_bpm, 1),
+            "artifact_ratio": (
+                None if m is None or m.artifact_ratio is None else round(m.artifact_ratio, 4)
+            ),
+            "readiness_score": None if result is None else result.score,
+            "readiness_level": None
+            if result is None or result.level is None
+            else result.level.value,
+            "recommendation": None
+            if result is None or result.recommendation is None
+            else result.recommendation.value,
+        }
