@@ -66,15 +66,15 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
 )
 
-from custom_components.recovery_readiness import coordinator as coord_mod
 from custom_components.recovery_readiness.const import DOMAIN
-from custom_components.recovery_readiness.coordinator import BeatBatch, StrapCoordinator
 from custom_components.recovery_readiness.strap import (
     HeartRateStrap,
     Reception,
     StrapInfo,
     parse_heart_rate_measurement,
 )
+from custom_components.recovery_readiness.strap_entry import coordinator as coord_mod
+from custom_components.recovery_readiness.strap_entry.coordinator import BeatBatch, StrapCoordinator
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_US = 20.0
@@ -210,7 +210,7 @@ async def harness(*, publish_interval_s: float | None = None, recorder_dir: Path
                 msg = "config entry setup failed"
                 raise RuntimeError(msg)
             await hass.async_block_till_done()
-            coordinator: StrapCoordinator = entry.runtime_data
+            coordinator: StrapCoordinator = entry.runtime_data.coordinator
 
             # What a successful connect leaves behind (see `_async_connect`), minus the radio.
             strap = HeartRateStrap(_ble_device(), notify_battery=False)

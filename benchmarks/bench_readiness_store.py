@@ -26,7 +26,7 @@ import orjson
 from homeassistant.helpers.json import json_bytes
 from homeassistant.util.json import json_loads
 
-from custom_components.recovery_readiness.readiness_store import (
+from custom_components.recovery_readiness.store.measurements import (
     StoredMeasurement,
     history_from_json,
     history_to_json,

@@ -8,7 +8,7 @@ from pathlib import Path
 from unittest.mock import PropertyMock, patch
 
 import pytest
-from homeassistant.const import __version__ as HA_VERSION
+from homeassistant import const as ha_const
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 from syrupy.location import PyTestLocation
@@ -44,7 +44,7 @@ class _PerLegSnapshots(HomeAssistantSnapshotExtension):
     @classmethod
     def dirname(cls, *, test_location: PyTestLocation) -> str:
         """``snapshots/ha-<year>.<month>`` next to the test file."""
-        leg = ".".join(HA_VERSION.split(".")[:2])
+        leg = ".".join(ha_const.__version__.split(".")[:2])
         return str(Path(test_location.filepath).parent / "snapshots" / f"ha-{leg}")
 
 

@@ -45,12 +45,12 @@ async def test_bedtime_reminder_blueprint(hass: HomeAssistant, config_dir: Path)
         },
     )
     event = {
-        "entry_id": "abc",
+        "profile": "abc",
         "name": "Alex",
         "recommended_bedtime": "2026-03-30T20:30:00+00:00",
         "reminder_lead_min": 30.0,
     }
-    hass.bus.async_fire("recovery_readiness_bedtime_window", event | {"entry_id": "other"})
+    hass.bus.async_fire("recovery_readiness_bedtime_window", event | {"profile": "other"})
     hass.bus.async_fire("recovery_readiness_bedtime_window", event)
     await hass.async_block_till_done()
     assert [c.data["message"] for c in calls] == ["Alex, bedtime in 30 minutes (22:30)."]
@@ -67,8 +67,8 @@ async def test_morning_readiness_blueprint(hass: HomeAssistant, config_dir: Path
         },
     )
     accepted = {
-        "entry_id": "abc",
-        "profile": "Sam",
+        "profile": "abc",
+        "name": "Sam",
         "quality": "accepted",
         "reason": None,
         "rmssd_ms": 61.4,

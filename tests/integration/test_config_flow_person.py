@@ -135,7 +135,7 @@ async def test_sensor_source_asks_for_asleep_states(hass: HomeAssistant) -> None
     assert options[CONF_STRAP_ENTRY_ID] == strap.entry_id
     assert CONF_TARGET_WAKE_TIME not in options
     await hass.async_block_till_done()
-    assert result["result"].runtime_data.strap_entry_id == strap.entry_id
+    assert result["result"].runtime_data.settings.strap_entry_id == strap.entry_id
 
 
 @pytest.mark.parametrize(("name", "error"), [("   ", "name_required"), ("kim", "name_exists")])

@@ -14,7 +14,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.recovery_readiness import config_flow
-from custom_components.recovery_readiness.const import DOMAIN
+from custom_components.recovery_readiness.const import CONF_ENTRY_KIND, DOMAIN, KIND_STRAP
 from custom_components.recovery_readiness.strap import StrapConnectionError
 
 pytest_plugins = ["emulated.fixtures"]
@@ -49,7 +49,7 @@ async def test_picker_lists_discovered_straps_and_creates_the_entry(
         )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == emulated_strap.name
-    assert result["data"] == {CONF_ADDRESS: emulated_strap.address}
+    assert result["data"] == {CONF_ENTRY_KIND: KIND_STRAP, CONF_ADDRESS: emulated_strap.address}
     assert result["result"].unique_id == emulated_strap.address
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from homeassistant.util import dt as dt_util
 
-from custom_components.recovery_readiness.history_import import (
+from custom_components.recovery_readiness.profile.history_import import (
     ImportFileError,
     parse_history_csv,
 )
@@ -19,7 +19,7 @@ AMS = ZoneInfo("Europe/Amsterdam")
 
 
 def _parse(text: str, **kw):
-    return parse_history_csv(text, tz=AMS, daily_time=time(7, 30), to_utc=dt_util.as_utc, **kw)
+    return parse_history_csv(text, tz=AMS, daily_time=time(7, 30), **kw)
 
 
 def _rr_series(n: int = 100, swing: float = 40.0) -> list[int]:

@@ -69,7 +69,7 @@ async def test_the_answer_gives_score_level_advice_and_reasons(
 ) -> None:
     entry = await _person(hass)
     await _seed(hass, entry, tmp_path)
-    result = entry.runtime_data.readiness.data.readiness
+    result = entry.runtime_data.report.readiness.readiness
     speech = await _ask(hass)
     assert speech.startswith(f"Sam, your readiness is {result.score} out of 100:")
     assert "Training advice:" in speech

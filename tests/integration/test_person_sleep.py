@@ -29,7 +29,7 @@ from custom_components.recovery_readiness.const import (
     EVENT_SLEEP_RECORDED,
     KIND_PERSON,
 )
-from custom_components.recovery_readiness.person_store import storage_key
+from custom_components.recovery_readiness.store.sleep import storage_key
 
 TZ = ZoneInfo("Europe/Amsterdam")
 BED = "binary_sensor.bed"
@@ -151,6 +151,7 @@ async def test_a_week_of_nights_with_dst_restart_nap_and_awakening(  # noqa: PLR
     assert float(state(hass, "sensor", "sleep_debt")) == 0.0
     assert len(recorded) == 1
     assert recorded[0].data == {
+        "profile": entry.entry_id,
         "entry_id": entry.entry_id,
         "name": "Alex",
         "kind": "night",
@@ -200,6 +201,7 @@ async def test_a_week_of_nights_with_dst_restart_nap_and_awakening(  # noqa: PLR
     assert state(hass, "binary_sensor", "bedtime_window") == "on"
     assert len(windows) == 1
     assert windows[0].data == {
+        "profile": entry.entry_id,
         "entry_id": entry.entry_id,
         "name": "Alex",
         "night_of": "2026-03-26",
@@ -252,6 +254,7 @@ async def test_a_week_of_nights_with_dst_restart_nap_and_awakening(  # noqa: PLR
     await clock.night(local(2026, 3, 28, 14, 0), local(2026, 3, 28, 14, 30))
     await clock.to(local(2026, 3, 28, 15, 0))
     assert recorded[-1].data == {
+        "profile": entry.entry_id,
         "entry_id": entry.entry_id,
         "name": "Alex",
         "kind": "nap",
@@ -469,13 +472,13 @@ async def test_restart_during_an_open_window_does_not_remind_twice(
     assert len(windows) == 1
     # The runtime API the readiness work builds on.
     runtime = entry.runtime_data
-    assert runtime.sleep_summary is not None
-    assert runtime.sleep_summary.nights == ()
-    assert runtime.strap_entry_id is None
-    assert runtime.data.window_on is True
-    assert runtime.data.recommended_bedtime == local(2026, 5, 4, 23)
+    assert runtime.report.sleep.summary is not None
+    assert runtime.report.sleep.summary.nights == ()
+    assert runtime.settings.strap_entry_id is None
+    assert runtime.report.sleep.window_on is True
+    assert runtime.report.sleep.recommended_bedtime == local(2026, 5, 4, 23)
     calls: list[None] = []
-    remove = runtime.async_add_listener(lambda: calls.append(None))
+    remove = runtime.coordinator.async_add_listener(lambda: calls.append(None))
     await clock.set(local(2026, 5, 4, 23, 0), BED, "on")
     assert calls
     remove()
@@ -494,8 +497,8 @@ async def test_an_episode_without_known_sleep_is_dropped(
     hass.states.async_set(BED, STATE_UNAVAILABLE)
     await hass.async_block_till_done()
     await clock.set(local(2026, 5, 5, 7, 0), BED, "off")
-    assert entry.runtime_data.history.episodes == ()
-    assert entry.runtime_data.history.open_start is None
+    assert entry.runtime_data.sleep.history.episodes == ()
+    assert entry.runtime_data.sleep.history.open_start is None
 
 
 async def test_long_unknown_stretch_splits_and_a_stuck_sensor_is_ignored(
@@ -510,7 +513,7 @@ async def test_long_unknown_stretch_splits_and_a_stuck_sensor_is_ignored(
     await clock.set(local(2026, 5, 5, 0, 30), BED, STATE_UNAVAILABLE)
     await clock.set(local(2026, 5, 5, 5, 0), BED, "on")  # 4.5 h unknown: no continuity
     await clock.set(local(2026, 5, 5, 7, 0), BED, "off")
-    episodes = entry.runtime_data.history.episodes
+    episodes = entry.runtime_data.sleep.history.episodes
     assert [(e.start, e.end) for e in episodes] == [
         (local(2026, 5, 4, 23), local(2026, 5, 5, 0, 30)),
         (local(2026, 5, 5, 5), local(2026, 5, 5, 7)),
@@ -518,7 +521,7 @@ async def test_long_unknown_stretch_splits_and_a_stuck_sensor_is_ignored(
     # On for 30 hours: not sleep.
     await clock.set(local(2026, 5, 5, 8, 0), BED, "on")
     await clock.set(local(2026, 5, 6, 14, 0), BED, "off")
-    assert entry.runtime_data.history.episodes == episodes
+    assert entry.runtime_data.sleep.history.episodes == episodes
     assert "is binary_sensor.bed stuck?" in caplog.text
 
 
@@ -532,7 +535,7 @@ async def test_home_assistant_stop_confirms_the_open_episode(
     await setup(hass, entry)
     await clock.to(local(2026, 5, 4, 23, 2))
     await clock.to(local(2026, 5, 4, 23, 2, 30))
-    entry.runtime_data._async_on_hass_stop(None)
+    entry.runtime_data.sleep._async_on_hass_stop(None)
     await clock.to(local(2026, 5, 4, 23, 3))
     stored = hass_storage[storage_key(entry.entry_id)]["data"]["open_episode"]
     assert stored["confirmed_at"] >= utc_iso(local(2026, 5, 4, 23, 2, 30))

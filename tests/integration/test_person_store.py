@@ -11,11 +11,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from custom_components.recovery_readiness.const import DOMAIN
-from custom_components.recovery_readiness.person_store import (
+from custom_components.recovery_readiness.store.sleep import (
     STORAGE_MINOR_VERSION,
     STORAGE_VERSION,
-    PersonHistory,
-    PersonStore,
+    SleepHistory,
+    SleepStore,
     StoredEpisode,
     history_from_json,
     history_to_json,
@@ -27,7 +27,7 @@ END = datetime(2026, 3, 29, 5, tzinfo=UTC)
 
 
 def test_history_round_trips() -> None:
-    history = PersonHistory(
+    history = SleepHistory(
         episodes=(StoredEpisode(start=START, end=END, origin="service"),),
         open_start=END,
         open_confirmed_at=END,
@@ -35,7 +35,7 @@ def test_history_round_trips() -> None:
         announced_window_night=date(2026, 3, 29),
     )
     assert history_from_json(history_to_json(history)) == history
-    assert history_from_json(history_to_json(PersonHistory())) == PersonHistory()
+    assert history_from_json(history_to_json(SleepHistory())) == SleepHistory()
 
 
 def test_malformed_entries_are_skipped(caplog: pytest.LogCaptureFixture) -> None:
@@ -67,7 +67,7 @@ async def test_older_minor_version_is_migrated(
         "key": storage_key("abc"),
         "data": {"episodes": [{"start": START.isoformat(), "end": END.isoformat()}]},
     }
-    history = await PersonStore(hass, "abc").async_load()
+    history = await SleepStore(hass, "abc").async_load()
     assert history.episodes[0].end == END
     assert history.open_start is None
 
@@ -82,7 +82,7 @@ async def test_a_newer_major_version_is_kept_aside_not_read(
     on_disk.parent.mkdir()
     on_disk.write_text('{"version": 2}', encoding="utf-8")
 
-    assert await PersonStore(hass, "abc", "Alex").async_load() == PersonHistory()
+    assert await SleepStore(hass, "abc", "Alex").async_load() == SleepHistory()
 
     assert not on_disk.exists()
     [kept] = (tmp_path / ".storage").glob(f"{key}.corrupt-*")
@@ -94,9 +94,9 @@ async def test_a_newer_major_version_is_kept_aside_not_read(
 
 
 async def test_save_now_and_later(hass: HomeAssistant, hass_storage: dict[str, Any]) -> None:
-    store = PersonStore(hass, "abc")
-    assert await store.async_load() == PersonHistory()
-    history = PersonHistory(episodes=(StoredEpisode(start=START, end=END, origin="source"),))
+    store = SleepStore(hass, "abc")
+    assert await store.async_load() == SleepHistory()
+    history = SleepHistory(episodes=(StoredEpisode(start=START, end=END, origin="source"),))
     await store.async_save(history)
     assert hass_storage[storage_key("abc")]["data"] == history_to_json(history)
     assert hass_storage[storage_key("abc")]["version"] == STORAGE_VERSION

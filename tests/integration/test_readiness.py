@@ -31,14 +31,12 @@ from custom_components.recovery_readiness.const import (
     CONF_PERSON_ID,
     CONF_STRAP_ENTRY_ID,
     DOMAIN,
+    EVENT_MEASUREMENT_COMPLETED,
     KIND_PERSON,
 )
-from custom_components.recovery_readiness.coordinator import StrapCoordinator
-from custom_components.recovery_readiness.readiness_manager import (
-    EVENT_MEASUREMENT_COMPLETED,
-    ReadinessManager,
-)
-from custom_components.recovery_readiness.readiness_store import storage_key
+from custom_components.recovery_readiness.profile import ProfileRuntime
+from custom_components.recovery_readiness.store.measurements import storage_key
+from custom_components.recovery_readiness.strap_entry.coordinator import StrapCoordinator
 
 pytest_plugins = ["emulated.fixtures"]
 
@@ -73,7 +71,7 @@ async def _until(predicate: Callable[[], bool], timeout_s: float = 5.0) -> None:
 
 async def _setup(
     hass: HomeAssistant, strap: EmulatedStrap | None, **options: Any
-) -> tuple[MockConfigEntry, ReadinessManager]:
+) -> tuple[MockConfigEntry, ProfileRuntime]:
     opts: dict[str, Any] = dict(ALL_DAY) | options
     if strap is not None:
         strap_entry = MockConfigEntry(
@@ -96,7 +94,7 @@ async def _setup(
     person.add_to_hass(hass)
     assert await hass.config_entries.async_setup(person.entry_id)
     await hass.async_block_till_done()
-    return person, person.runtime_data.readiness
+    return person, person.runtime_data
 
 
 class StrapClock:
@@ -118,9 +116,9 @@ async def _stream(strap: EmulatedStrap, clock: StrapClock, beats: int, start: in
 async def test_a_morning_recording_goes_through_the_phases_to_a_readiness(
     hass: HomeAssistant, emulated_strap: EmulatedStrap
 ) -> None:
-    _person, manager = await _setup(hass, emulated_strap)
-    assert manager.strap is not None
-    clock = StrapClock(manager.strap)
+    person, manager = await _setup(hass, emulated_strap)
+    assert manager.link.strap is not None
+    clock = StrapClock(manager.link.strap)
     changes = async_capture_events(hass, "state_changed")
     phase_entity = _entity_id(hass, "measurement_phase")
     completed = async_capture_events(hass, EVENT_MEASUREMENT_COMPLETED)
@@ -138,7 +136,7 @@ async def test_a_morning_recording_goes_through_the_phases_to_a_readiness(
     assert _state(hass, "measurement_progress") == "100.0"
     event = completed[0].data
     assert event["quality"] == "accepted"
-    assert event["profile"] == "Sam"
+    assert (event["profile"], event["name"]) == (person.entry_id, "Sam")
     assert event["rmssd_ms"] == pytest.approx(_rmssd_by_hand(list(RR_MS) * 20), rel=0.02)
     assert event["ln_rmssd"] == pytest.approx(math.log(event["rmssd_ms"]), abs=1e-3)
     assert event["resting_hr_bpm"] == pytest.approx(60000 / statistics.fmean(RR_MS), rel=1e-3)
@@ -155,7 +153,7 @@ async def test_a_morning_recording_goes_through_the_phases_to_a_readiness(
     score = hass.states.get(_entity_id(hass, "readiness_score"))
     assert {"hrv_status", "last_night_sleep"} <= set(score.attributes["missing_inputs"])
     assert "hrv_calibrating" in score.attributes["reasons"]
-    assert len(manager.history) == 1
+    assert len(manager.readiness.history) == 1
 
     # Streaming on does not start a second measurement today.
     await _stream(emulated_strap, clock, 30, start=200)
@@ -168,10 +166,10 @@ async def test_a_disconnect_while_measuring_rejects_and_stores_nothing(
     hass: HomeAssistant, emulated_strap: EmulatedStrap
 ) -> None:
     _person, manager = await _setup(hass, emulated_strap)
-    clock = StrapClock(manager.strap)
+    clock = StrapClock(manager.link.strap)
     completed = async_capture_events(hass, EVENT_MEASUREMENT_COMPLETED)
     await _stream(emulated_strap, clock, 100)  # 60 s stabilising + 40 s measuring
-    await _until(lambda: manager.data.status.state == "measuring")
+    await _until(lambda: manager.report.measurement.state == "measuring")
 
     await emulated_strap.disconnect()
     await _until(lambda: len(completed) == 1)
@@ -182,7 +180,7 @@ async def test_a_disconnect_while_measuring_rejects_and_stores_nothing(
     assert _state(hass, "measurement_phase") == "rejected"
     phase = hass.states.get(_entity_id(hass, "measurement_phase"))
     assert phase.attributes["reason"] == "disconnected"
-    assert manager.history == ()
+    assert manager.readiness.history == ()
     assert _state(hass, "hrv_today_rmssd") == "unknown"
 
 
@@ -190,12 +188,12 @@ async def test_lost_contact_while_stabilising_pauses_and_the_button_restarts(
     hass: HomeAssistant, emulated_strap: EmulatedStrap
 ) -> None:
     _person, manager = await _setup(hass, emulated_strap)
-    clock = StrapClock(manager.strap)
+    clock = StrapClock(manager.link.strap)
     await _stream(emulated_strap, clock, 20)
-    await _until(lambda: manager.data.status.state == "stabilising")
+    await _until(lambda: manager.report.measurement.state == "stabilising")
     await emulated_strap.notify(encode_hrm(0, (), contact=False))
-    await _until(lambda: manager.data.status.state == "waiting_for_contact")
-    assert manager.data.status.reason == "contact_lost"
+    await _until(lambda: manager.report.measurement.state == "waiting_for_contact")
+    assert manager.report.measurement.reason == "contact_lost"
 
     await hass.services.async_call(
         "button",
@@ -203,9 +201,9 @@ async def test_lost_contact_while_stabilising_pauses_and_the_button_restarts(
         {"entity_id": _entity_id(hass, "start_measurement", "button")},
         blocking=True,
     )
-    assert manager.data.status.trigger == "button"
+    assert manager.report.measurement.trigger == "button"
     await _stream(emulated_strap, clock, 5)
-    await _until(lambda: manager.data.status.state == "stabilising")
+    await _until(lambda: manager.report.measurement.state == "stabilising")
 
 
 def _daily_csv(path: Path, days: int) -> list[float]:
@@ -260,7 +258,7 @@ async def test_import_seeds_the_baseline_at_once_and_is_idempotent(
         return_response=True,
     )
     assert (again["imported"], again["duplicates"]) == (0, 30)
-    assert len(manager.history) == 30
+    assert len(manager.readiness.history) == 30
 
     # Restart: everything is still there.
     assert await hass.config_entries.async_reload(person.entry_id)
@@ -306,7 +304,7 @@ async def test_import_refuses_bad_paths_and_files_and_changes_nothing(
             return_response=True,
         )
     assert err.value.translation_key == "import_unreadable"
-    assert manager.history == ()
+    assert manager.readiness.history == ()
 
 
 async def test_get_readiness_reports_contributors_and_translated_reasons(
@@ -326,7 +324,7 @@ async def test_get_readiness_reports_contributors_and_translated_reasons(
     report = await hass.services.async_call(
         DOMAIN, "get_readiness", {"profile": person.entry_id}, blocking=True, return_response=True
     )
-    assert report["profile"] == "Sam"
+    assert (report["profile"], report["name"]) == (person.entry_id, "Sam")
     assert report["day"] == dt_util.now().date().isoformat()
     assert 0 <= report["score"] <= 100
     assert {c["key"] for c in report["contributors"]} >= {"hrv_status", "last_night_sleep"}
@@ -358,8 +356,8 @@ async def test_the_action_starts_a_measurement(
     await hass.services.async_call(
         DOMAIN, "start_measurement", {"profile": person.entry_id}, blocking=True
     )
-    assert manager.data.status.state == "waiting_for_contact"
-    assert manager.data.status.trigger == "action"
+    assert manager.report.measurement.state == "waiting_for_contact"
+    assert manager.report.measurement.trigger == "action"
 
 
 async def test_a_corrupt_store_is_kept_aside_with_a_repair_issue(
@@ -418,7 +416,7 @@ async def test_import_of_the_welltory_export(hass: HomeAssistant, shared_data: P
     assert first["imported"] > 200  # 259 morning recordings among this user's rows
     assert first["imported"] + first["rejected"] + first["duplicates"] >= 259
     assert set(first["rejected_reasons"]) <= {"too_many_artifacts", "too_short", "bad_rr"}
-    assert len(manager.history) == first["imported"]
+    assert len(manager.readiness.history) == first["imported"]
     again = await hass.services.async_call(
         DOMAIN, "import_history", call, blocking=True, return_response=True
     )

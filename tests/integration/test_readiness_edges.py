@@ -29,13 +29,11 @@ from custom_components.recovery_readiness.const import (
     CONF_PERSON_ID,
     CONF_STRAP_ENTRY_ID,
     DOMAIN,
+    EVENT_MEASUREMENT_COMPLETED,
     KIND_PERSON,
 )
-from custom_components.recovery_readiness.readiness_manager import (
-    EVENT_MEASUREMENT_COMPLETED,
-    ReadinessManager,
-)
-from custom_components.recovery_readiness.readiness_store import STORAGE_VERSION, storage_key
+from custom_components.recovery_readiness.profile import ProfileRuntime
+from custom_components.recovery_readiness.store.measurements import STORAGE_VERSION, storage_key
 
 pytest_plugins = ["emulated.fixtures"]
 
@@ -49,7 +47,7 @@ async def _until(predicate: Callable[[], bool], timeout_s: float = 5.0) -> None:
             await asyncio.sleep(0.005)
 
 
-async def _person(hass: HomeAssistant, **options: Any) -> tuple[MockConfigEntry, ReadinessManager]:
+async def _person(hass: HomeAssistant, **options: Any) -> tuple[MockConfigEntry, ProfileRuntime]:
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Sam",
@@ -60,12 +58,12 @@ async def _person(hass: HomeAssistant, **options: Any) -> tuple[MockConfigEntry,
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    return entry, entry.runtime_data.readiness
+    return entry, entry.runtime_data
 
 
 async def _with_strap(
     hass: HomeAssistant, strap: EmulatedStrap, **options: Any
-) -> tuple[MockConfigEntry, ReadinessManager, list[float]]:
+) -> tuple[MockConfigEntry, ProfileRuntime, list[float]]:
     strap_entry = MockConfigEntry(
         domain=DOMAIN, unique_id=strap.address, title=strap.name, data={CONF_ADDRESS: strap.address}
     )
@@ -76,7 +74,7 @@ async def _with_strap(
         hass, **(ALL_DAY | options | {CONF_STRAP_ENTRY_ID: strap_entry.entry_id})
     )
     clock = [1000.0]
-    manager.strap.strap._clock = lambda: clock[0]
+    manager.link.strap.strap._clock = lambda: clock[0]
     return strap_entry, manager, clock
 
 
@@ -92,14 +90,14 @@ async def test_a_zero_rr_tick_is_dropped_and_never_bridged(
 ) -> None:
     _strap_entry, manager, clock = await _with_strap(hass, emulated_strap)
     await _stream(emulated_strap, clock, 20)
-    await _until(lambda: manager.data.status.state == "stabilising")
-    beats_before = len(manager._session.beats)
+    await _until(lambda: manager.report.measurement.state == "stabilising")
+    beats_before = len(manager.measurement._session.beats)
     clock[0] += 1.0
     raw = encode_hrm(60, (1000.0,), contact=True)[:-2] + b"\x00\x00" + b"\x00\x04"
     await emulated_strap.notify(raw)  # RR ticks (0, 1024): the zero is garbage
-    await _until(lambda: len(manager._session.beats) == beats_before + 1)
-    assert manager._session.beats[-1].after_gap  # the good beat starts a new segment
-    assert manager.data.status.state == "stabilising"
+    await _until(lambda: len(manager.measurement._session.beats) == beats_before + 1)
+    assert manager.measurement._session.beats[-1].after_gap  # the good beat starts a new segment
+    assert manager.report.measurement.state == "stabilising"
 
 
 async def test_unloading_the_strap_mid_measurement_rejects_it(
@@ -108,12 +106,12 @@ async def test_unloading_the_strap_mid_measurement_rejects_it(
     strap_entry, manager, clock = await _with_strap(hass, emulated_strap)
     completed = async_capture_events(hass, EVENT_MEASUREMENT_COMPLETED)
     await _stream(emulated_strap, clock, 100)
-    await _until(lambda: manager.data.status.state == "measuring")
+    await _until(lambda: manager.report.measurement.state == "measuring")
     assert await hass.config_entries.async_unload(strap_entry.entry_id)
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
-    await _until(lambda: manager.data.status.state == "rejected")
+    await _until(lambda: manager.report.measurement.state == "rejected")
     assert completed[-1].data["reason"] == "disconnected"
-    assert manager.history == ()
+    assert manager.readiness.history == ()
 
 
 async def test_a_measurement_is_dated_when_it_started(
@@ -121,10 +119,10 @@ async def test_a_measurement_is_dated_when_it_started(
 ) -> None:
     _strap_entry, manager, clock = await _with_strap(hass, emulated_strap)
     await _stream(emulated_strap, clock, 200)
-    await _until(lambda: len(manager.history) == 1)
-    stored = manager.history[0].measured_at
-    assert stored == manager.data.status.started_at
-    assert manager.data.today is not None
+    await _until(lambda: len(manager.readiness.history) == 1)
+    stored = manager.readiness.history[0].measured_at
+    assert stored == manager.report.measurement.started_at
+    assert manager.report.readiness.today is not None
 
 
 def _daily(tmp_path: Path, rows: list[tuple[str, float]]) -> Path:
@@ -157,13 +155,13 @@ async def test_daily_imports_are_keyed_by_date_whatever_the_morning_window(
         entry, options={"morning_start": "05:00:00", "morning_end": "09:00:00"}
     )
     await hass.async_block_till_done()
-    manager = entry.runtime_data.readiness
+    manager = entry.runtime_data
     again = await _import(hass, entry, path)
     assert (again["imported"], again["duplicates"]) == (0, 20)
-    assert len(manager.history) == 20
+    assert len(manager.readiness.history) == 20
     # Daily values count for their date even though the window moved.
-    assert manager.data.hrv.count_7d == 6
-    assert manager.data.hrv.count_60d == 20
+    assert manager.report.readiness.hrv.count_7d == 6
+    assert manager.report.readiness.hrv.count_60d == 20
 
 
 async def test_malformed_rows_are_skipped_and_the_file_is_kept(
@@ -233,11 +231,11 @@ async def test_sleep_inputs_survive_midnight(hass: HomeAssistant, freezer: Any) 
             blocking=True,
         )
     await hass.async_block_till_done()
-    assert "sleep_debt" not in manager.data.readiness.missing_inputs
+    assert "sleep_debt" not in manager.report.readiness.readiness.missing_inputs
 
     after_midnight = datetime(2026, 5, 13, 0, 30, tzinfo=tz)
     freezer.move_to(after_midnight)
     async_fire_time_changed(hass, after_midnight)
     await hass.async_block_till_done()
-    assert manager.data.day == after_midnight.date()
-    assert "sleep_debt" not in manager.data.readiness.missing_inputs
+    assert manager.report.readiness.day == after_midnight.date()
+    assert "sleep_debt" not in manager.report.readiness.readiness.missing_inputs

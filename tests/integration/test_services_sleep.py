@@ -83,7 +83,7 @@ async def test_logged_night_is_recorded_at_once_with_an_event(
     assert events[-1].data["kind"] == "nap"
     assert events[-1].data["sweet_spot"] is False
     assert value(hass, "last_nap_rating") == "short"
-    history = entry.runtime_data.history
+    history = entry.runtime_data.sleep.history
     assert [e.origin for e in history.episodes] == ["service", "service"]
 
 
@@ -102,13 +102,13 @@ async def test_bad_input_is_refused_with_a_translated_error_and_changes_nothing(
     hass: HomeAssistant, entry: MockConfigEntry, start: str, end: str, key: str
 ) -> None:
     await log(hass, entry.entry_id, "2026-03-28 23:00:00", "2026-03-29 07:00:00")
-    before = entry.runtime_data.history
+    before = entry.runtime_data.sleep.history
     events = async_capture_events(hass, EVENT_SLEEP_RECORDED)
     with pytest.raises(ServiceValidationError) as err:
         await log(hass, entry.entry_id, start, end)
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == key
-    assert entry.runtime_data.history is before
+    assert entry.runtime_data.sleep.history is before
     await hass.async_block_till_done()
     assert events == []
 

@@ -15,7 +15,8 @@ from unittest.mock import patch
 
 import pytest
 from emulated import encode_hrm
-from emulated.strap import EmulatedStrap
+from emulated.harness import EmulatedLink, wait_until_seen
+from emulated.proxy import EmulatedProxy
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import HomeAssistant
@@ -35,6 +36,7 @@ from custom_components.recovery_readiness.strap_entry import StrapRuntime
 
 pytest_plugins = ["emulated.fixtures"]
 
+STRAP_ADDRESS = "C0:11:22:33:44:55"
 NOW = datetime(2026, 3, 18, 13, 0, 0, tzinfo=dt_util.UTC)
 HRV_MS = (52.0, 55.0, 49.0, 61.0, 57.0, 50.0, 54.0, 58.0, 47.0, 56.0)
 
@@ -52,24 +54,28 @@ def only_platform(request: pytest.FixtureRequest) -> Generator[Platform]:
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize("only_platform", [Platform.SENSOR, Platform.BINARY_SENSOR], indirect=True)
-async def test_strap_entities(
+async def test_strap_entities(  # noqa: PLR0917  (fixtures)
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
-    emulated_strap: EmulatedStrap,
+    emulated_link: EmulatedLink,
+    emulated_proxy: EmulatedProxy,
     only_platform: Platform,
 ) -> None:
+    strap = await emulated_link.add_strap(advertise=True, address=STRAP_ADDRESS)
+    await wait_until_seen(hass, strap.address)
     entry = MockConfigEntry(
         domain=DOMAIN,
-        unique_id=emulated_strap.address,
+        unique_id=strap.address,
         title="Chest strap",
-        data={CONF_ADDRESS: emulated_strap.address},
+        data={CONF_ADDRESS: strap.address},
         entry_id="strap_entry",
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await emulated_strap.wait_subscribed()
-    await emulated_strap.notify(encode_hrm(61, (983.0,), contact=True))
+    await strap.wait_subscribed()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await strap.notify(encode_hrm(61, (983.0,), contact=True))
     await hass.async_block_till_done()
 
     await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
@@ -78,8 +84,10 @@ async def test_strap_entities(
 def _daily_csv(path: Path, days: int) -> None:
     today = dt_util.as_local(NOW).date()
     lines = ["date,rmssd_ms,resting_hr_bpm"]
-    for i in range(days, 0, -1):
-        lines.append(f"{today - timedelta(days=i)},{HRV_MS[i % len(HRV_MS)]},{50 + i % 4}")
+    lines.extend(
+        f"{today - timedelta(days=i)},{HRV_MS[i % len(HRV_MS)]},{50 + i % 4}"
+        for i in range(days, 0, -1)
+    )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -87,7 +95,7 @@ def _daily_csv(path: Path, days: int) -> None:
 @pytest.mark.parametrize(
     "only_platform", [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.BUTTON], indirect=True
 )
-async def test_person_entities(
+async def test_person_entities(  # noqa: PLR0917  (fixtures)
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,

@@ -38,9 +38,10 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.recovery_readiness import coordinator as coordinator_module
-from custom_components.recovery_readiness.const import DOMAIN
-from custom_components.recovery_readiness.coordinator import BeatBatch, StrapCoordinator
+from custom_components.recovery_readiness.const import CONF_ENTRY_KIND, DOMAIN, KIND_STRAP
+from custom_components.recovery_readiness.strap_entry import connection as connection_module
+from custom_components.recovery_readiness.strap_entry import coordinator as coordinator_module
+from custom_components.recovery_readiness.strap_entry.coordinator import BeatBatch, StrapCoordinator
 
 pytest_plugins = ["emulated.fixtures"]
 
@@ -77,14 +78,14 @@ async def _setup_entry(hass: HomeAssistant, strap: EmulatedStrap) -> MockConfigE
 
 
 def _coordinator(entry: MockConfigEntry) -> StrapCoordinator:
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     assert isinstance(coordinator, StrapCoordinator)
     return coordinator
 
 
 async def _connected(hass: HomeAssistant, entry: MockConfigEntry, strap: EmulatedStrap) -> None:
     await _until(lambda: strap.is_subscribed() and _coordinator(entry).connected)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def _stream(strap: EmulatedStrap, beats: int, *, contact: bool | None = True) -> None:
@@ -110,7 +111,7 @@ async def test_discovery_flow_confirms_with_a_connection_and_creates_the_entry(
     result = await hass.config_entries.flow.async_configure(flows[0]["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == emulated_strap.name
-    assert result["data"] == {CONF_ADDRESS: emulated_strap.address}
+    assert result["data"] == {CONF_ENTRY_KIND: KIND_STRAP, CONF_ADDRESS: emulated_strap.address}
     assert result["result"].unique_id == emulated_strap.address
     await hass.async_block_till_done(wait_background_tasks=True)
     # The flow's connection test disconnected; the entry connected on its own afterwards.
@@ -273,7 +274,7 @@ async def test_full_proxy_raises_a_repair_issue_and_backs_off(
     other_entry = await _setup_entry(hass, other)
     await _connected(hass, other_entry, other)
 
-    with patch.object(coordinator_module, "OUT_OF_SLOTS_ISSUE_AFTER", 1):
+    with patch.object(connection_module, "OUT_OF_SLOTS_ISSUE_AFTER", 1):
         entry = await _setup_entry(hass, strap)
         await hass.async_block_till_done(wait_background_tasks=True)
         coordinator = _coordinator(entry)
@@ -296,7 +297,7 @@ async def test_full_proxy_raises_a_repair_issue_and_backs_off(
     with patch.object(coordinator_module, "monotonic", lambda: later):
         async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=5))
         await _until(lambda: coordinator.connected)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert issue_registry.async_get_issue(DOMAIN, f"no_connection_slot_{strap.address}") is None
 
 

@@ -18,15 +18,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.recovery_readiness import coordinator as coordinator_module
 from custom_components.recovery_readiness.const import DOMAIN
-from custom_components.recovery_readiness.coordinator import StrapCoordinator
 from custom_components.recovery_readiness.strap import (
     HeartRateStrap,
     Reception,
     StrapConnectionError,
     parse_heart_rate_measurement,
 )
+from custom_components.recovery_readiness.strap_entry import coordinator as coordinator_module
+from custom_components.recovery_readiness.strap_entry.connection import RETRY_BACKOFF_S
+from custom_components.recovery_readiness.strap_entry.coordinator import StrapCoordinator
 
 pytest_plugins = ["emulated.fixtures"]
 
@@ -44,7 +45,7 @@ async def _entry(hass: HomeAssistant, strap: EmulatedStrap) -> StrapCoordinator:
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    return entry.runtime_data
+    return entry.runtime_data.coordinator
 
 
 def _tick(hass: HomeAssistant) -> None:
@@ -90,7 +91,7 @@ async def test_failed_connect_backs_off_and_retries_only_after_a_new_advert(
         await hass.async_block_till_done(wait_background_tasks=True)
         assert calls == [1]
         # After it, a newer advert (the strap keeps advertising) brings the retry.
-        clock.offset = coordinator_module.RETRY_BACKOFF_S[0] + 0.5
+        clock.offset = RETRY_BACKOFF_S[0] + 0.5
         await asyncio.sleep(0.05)  # let a fresh advert arrive
         _tick(hass)
         await _until(lambda: coordinator.connected)

@@ -43,6 +43,14 @@ HACS_JSON_ALLOWED = frozenset(
 )
 # Platforms whose entity names and states live under entity.<platform>.<key>.
 ENTITY_PLATFORMS = frozenset({"sensor", "binary_sensor", "button", "select", "number", "switch"})
+DESCRIPTION_PLATFORMS = {
+    "RecoverySensorDescription": "sensor",
+    "SensorEntityDescription": "sensor",
+    "RecoveryBinarySensorDescription": "binary_sensor",
+    "BinarySensorEntityDescription": "binary_sensor",
+    "ButtonEntityDescription": "button",
+}
+"""Entity descriptions live with the capability that owns them; their class names the platform."""
 
 
 def manifest_problems(manifest: Mapping[str, Any]) -> list[str]:
@@ -105,7 +113,7 @@ def _string_kw(call: ast.Call, name: str) -> str | None:
     return None
 
 
-def used_translation_keys(source: str, module: str) -> set[str]:
+def used_translation_keys(source: str, module: str) -> set[str]:  # noqa: C901  (one AST walk)
     """Return the dotted en.json paths that one module's code refers to.
 
     Found: `translation_key="x"` (an entity of the module's platform, or an exception/issue when
@@ -113,7 +121,15 @@ def used_translation_keys(source: str, module: str) -> set[str]:
     `async_show_form(step_id=)`, `errors[...] = "x"` in config flows.
     """
     used: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    options_nodes = {
+        id(inner)
+        for cls in ast.walk(tree)
+        if isinstance(cls, ast.ClassDef)
+        and any(getattr(b, "id", "") == "OptionsFlow" for b in cls.bases)
+        for inner in ast.walk(cls)
+    }
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
             fname = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
@@ -125,12 +141,15 @@ def used_translation_keys(source: str, module: str) -> set[str]:
                     kw.arg == "translation_domain" for kw in node.keywords
                 ):
                     used.add(f"exceptions.{key}.message")
+                elif fname in DESCRIPTION_PLATFORMS:
+                    used.add(f"entity.{DESCRIPTION_PLATFORMS[fname]}.{key}.name")
                 elif module in ENTITY_PLATFORMS:
                     used.add(f"entity.{module}.{key}.name")
             if fname == "async_abort" and (reason := _string_kw(node, "reason")):
                 used.add(f"config.abort.{reason}")
             if fname == "async_show_form" and (step := _string_kw(node, "step_id")):
-                used.add(f"{'options' if module == 'options_flow' else 'config'}.step.{step}")
+                flow = "options" if id(node) in options_nodes else "config"
+                used.add(f"{flow}.step.{step}")
         if (
             isinstance(node, ast.Assign)
             and isinstance(node.value, ast.Constant)
@@ -152,7 +171,8 @@ def missing_translations(en: Mapping[str, Any], component: Path = COMPONENT) -> 
     prefixes = {p.rsplit(".", n)[0] for p in present for n in range(1, p.count(".") + 1)}
     problems = [
         f"{path.name} uses {key}, missing from en.json"
-        for path in sorted(component.glob("*.py"))
+        for path in sorted(component.rglob("*.py"))
+        if "physiology" not in path.parts and "strap" not in path.parts
         for key in sorted(used_translation_keys(path.read_text(encoding="utf-8"), path.stem))
         if key not in present and key not in prefixes
     ]

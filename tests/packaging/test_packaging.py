@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from checks import (
@@ -61,6 +62,26 @@ def test_hacs_json_with_a_key_hacs_rejects_fails(key):
 def test_english_and_dutch_have_the_same_keys(en):
     nl = _json(COMPONENT / "translations" / "nl.json")
     assert translation_key_problems(en, nl, "nl.json") == []
+
+
+def test_reason_and_voice_texts_have_the_same_keys_and_placeholders_in_english_and_dutch():
+    en_texts = _json(COMPONENT / "texts" / "en.json")
+    nl_texts = _json(COMPONENT / "texts" / "nl.json")
+    assert translation_key_problems(en_texts, nl_texts, "texts/nl.json") == []
+    for group, sentences in en_texts.items():
+        for key, sentence in sentences.items():
+            assert set(re.findall(r"{(\w+)}", sentence)) == set(
+                re.findall(r"{(\w+)}", nl_texts[group][key])
+            ), f"{group}.{key}"
+
+
+def test_every_readiness_reason_has_a_text():
+    en_texts = _json(COMPONENT / "texts" / "en.json")
+    source = (COMPONENT / "physiology" / "readiness.py").read_text(encoding="utf-8")
+    block = source.split("REASON_PLACEHOLDERS", 1)[1].split("}\n)", 1)[0]
+    reasons = set(re.findall(r'^\s+"(\w+)": frozenset', block, re.MULTILINE))
+    assert reasons
+    assert reasons <= set(en_texts["reason"])
 
 
 def test_translation_files_differing_in_keys_fail(en):

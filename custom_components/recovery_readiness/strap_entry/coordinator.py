@@ -267,13 +267,9 @@ class StrapCoordinator(DataUpdateCoordinator[StrapSnapshot]):
                 self._unavailable_logged = False
             else:
                 LOGGER.debug("%s: connected", strap.name)
-            self.data = replace(
-                self.data,
-                connected=True,
-                streaming=False,
-                battery_pct=strap.info.battery_pct,
-                last_frame_t_s=None,
-            )
+            # Frames may already have arrived on this link (they flow as soon as the strap
+            # is subscribed); the stream state is theirs to set.
+            self.data = replace(self.data, connected=True, battery_pct=strap.info.battery_pct)
             self.async_set_updated_data(self.data)
         finally:
             self._connecting = False
