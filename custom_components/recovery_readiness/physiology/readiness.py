@@ -97,8 +97,8 @@ Reasons
 
 What it is not
     No medical advice, no illness detection; no population norms (only the person's own
-    history); CV7 is reported but not scored; the training-load rule is provisional until the
-    training issue lands; the bands and weights are project defaults for orientation, not
+    history); CV7 is reported but not scored; the training-load sub-score is a project default
+    (form as % of fitness, below); the bands and weights are project defaults for orientation, not
     validated cut-offs.
 
 References:
@@ -783,7 +783,9 @@ class SleepInputs:
 
 
 class TrainingLoadLike(Protocol):
-    """What :func:`readiness` reads from the training issue's ``TrainingLoad`` (Allen & Coggan).
+    """What :func:`readiness` reads from a training load such as ``training_load.TrainingLoad``.
+
+    Allen & Coggan's Performance Management Chart quantities.
 
     ``ctl`` (chronic load, 42-d), ``tsb`` (form = yesterday's CTL - ATL), same load unit.
     """
@@ -1178,8 +1180,8 @@ def readiness(  # noqa: PLR0913  (keyword-only inputs of one documented model)
         rhr: :func:`rhr_baseline` of ``day`` (``None``: no resting-HR data).
         sleep: a ``SleepSummary`` for ``day`` (last night, debt, SRI are read from it) or
             plain :class:`SleepInputs`; ``None``: no sleep data.
-        training_load: an object with ``ctl`` and ``tsb`` (the training issue's
-            ``TrainingLoad``); ``None`` until that issue lands — listed as missing.
+        training_load: an object with ``ctl`` and ``tsb`` (``training_load.TrainingLoad``);
+            ``None`` without training history — listed as missing.
         settings: weights, slopes and bands.
         baseline_rules: the rules the baselines were built with (for the minima quoted in the
             ``hrv_calibrating`` / ``few_recent_measurements`` reasons).

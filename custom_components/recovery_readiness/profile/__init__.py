@@ -36,15 +36,15 @@ from ..store.measurements import StoredMeasurement
 from ..store.measurements import async_remove_store as async_remove_measurement_store
 from ..store.sleep import SleepStore
 from ..store.sleep import async_remove_store as async_remove_sleep_store
-from . import measurement, readiness, sleep
+from . import measurement, readiness, sleep_entities
 from .measurement import MeasurementRunner
 from .readiness import ReadinessTracker
 from .settings import ProfileSettings
 from .sleep import SleepTracker
 from .strap_link import StrapLink
 
-SENSORS = (*sleep.SENSORS, *readiness.SENSORS, *measurement.SENSORS)
-BINARY_SENSORS = (*sleep.BINARY_SENSORS, *readiness.BINARY_SENSORS)
+SENSORS = (*sleep_entities.SENSORS, *readiness.SENSORS, *measurement.SENSORS)
+BINARY_SENSORS = (*sleep_entities.BINARY_SENSORS, *readiness.BINARY_SENSORS)
 
 
 class ProfileRuntime(EntryRuntime):
