@@ -36,7 +36,7 @@ def synth_rr(
     seed: int = 1,
 ) -> list[float]:
     """RR modulated sinusoidally in time: RR_i = mean + amp sin(2 pi f t_i) + noise."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data
     t = 0.0
     out: list[float] = []
     while t < duration_s:
@@ -47,7 +47,7 @@ def synth_rr(
 
 
 def white_rr(*, duration_s: float = 300.0, sd_ms: float = 40.0, seed: int = 3) -> list[float]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data
     out: list[float] = []
     t = 0.0
     while t < duration_s:
@@ -248,7 +248,7 @@ def test_resonance_protocol_rejects_bad_settings(paces, step_s):
 
 def _protocol_recording(amps: dict[float, float], *, noise_ms: float = 8.0) -> list[float]:
     """One continuous recording through the protocol, each pace with its own amplitude."""
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 - synthetic data
     out: list[float] = []
     t = 0.0
     for step in resonance_protocol():
@@ -276,7 +276,7 @@ def test_split_rr_by_protocol_assigns_beats_to_steps():
 
 @pytest.mark.parametrize("best", RESONANCE_PACES_BPM)
 def test_assessment_picks_the_pace_with_the_largest_oscillation(best):
-    amps = {p: 30.0 for p in RESONANCE_PACES_BPM}
+    amps = dict.fromkeys(RESONANCE_PACES_BPM, 30.0)
     amps[best] = 60.0
     rr = _protocol_recording(amps)
     result = resonance_assessment(split_rr_by_protocol(rr, resonance_protocol()))
@@ -290,22 +290,20 @@ def test_assessment_picks_the_pace_with_the_largest_oscillation(best):
 def test_assessment_breaks_lf_ties_by_peak_to_trough_hr():
     # Same series for two paces except that 5.0 has a larger HR swing inside one cycle at an
     # equal LF power: give 5.0 a slightly larger amplitude (< 5 % more power).
-    amps = {p: 20.0 for p in RESONANCE_PACES_BPM}
+    amps = dict.fromkeys(RESONANCE_PACES_BPM, 20.0)
     amps[5.5] = 50.0
     amps[5.0] = 50.8
     rr = _protocol_recording(amps, noise_ms=0.0)
     result = resonance_assessment(split_rr_by_protocol(rr, resonance_protocol()))
     assert set(result.tied_breaths_per_min) == {5.5, 5.0}
     assert result.resonance_breaths_per_min == 5.0
-    strict = resonance_assessment(
-        split_rr_by_protocol(rr, resonance_protocol()), tie_tolerance=0.0
-    )
+    strict = resonance_assessment(split_rr_by_protocol(rr, resonance_protocol()), tie_tolerance=0.0)
     lf = {p.breaths_per_min: p.coherence.lf_power_ms2 for p in strict.points}
     assert strict.resonance_breaths_per_min == max(lf, key=lf.__getitem__)
 
 
 def test_assessment_skips_short_paces_and_needs_two():
-    amps = {p: 40.0 for p in RESONANCE_PACES_BPM}
+    amps = dict.fromkeys(RESONANCE_PACES_BPM, 40.0)
     parts = split_rr_by_protocol(_protocol_recording(amps), resonance_protocol())
     parts[6.5] = parts[6.5][:30]
     result = resonance_assessment(parts)

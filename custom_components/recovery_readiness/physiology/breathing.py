@@ -347,7 +347,7 @@ class BreathingCoherence:
 
     Spectrum: Welch average of 64-s segments (2-Hz linear resampling, linear detrend, Hann
     window, zero-padded to 512 points, one-sided density in ms²/Hz); powers are rectangle-rule
-    sums ``Σ PSD_k × Δf`` with ``Δf = 2 / 512 Hz``, over the bins whose centre frequency lies in
+    sums ``Σ PSD_k x Δf`` with ``Δf = 2 / 512 Hz``, over the bins whose centre frequency lies in
     the band.
 
     Attributes:
