@@ -45,9 +45,7 @@ References:
 
 from __future__ import annotations
 
-import cmath
 import math
-import operator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -394,10 +392,17 @@ def _bin_range(band: tuple[float, float]) -> range:
 
 
 @lru_cache(maxsize=4)
-def _twiddles(n: int, nfft: int, k_max: int) -> tuple[tuple[complex, ...], ...]:
-    """DFT rows ``exp(-2πi k m / nfft)`` for k = 0..k_max, m = 0..n-1 (cached)."""
-    base = [cmath.exp(-2j * math.pi * j / nfft) for j in range(nfft)]
-    return tuple(tuple(base[(k * m) % nfft] for m in range(n)) for k in range(k_max + 1))
+def _dft_rows(
+    n: int, nfft: int, k_max: int
+) -> tuple[tuple[tuple[float, ...], ...], tuple[tuple[float, ...], ...]]:
+    """Cosine and sine DFT rows ``cos/sin(2π k m / nfft)``, k = 0..k_max, m = 0..n-1 (cached)."""
+    cos = [math.cos(2.0 * math.pi * j / nfft) for j in range(nfft)]
+    sin = [math.sin(2.0 * math.pi * j / nfft) for j in range(nfft)]
+    ks = range(k_max + 1)
+    return (
+        tuple(tuple(cos[(k * m) % nfft] for m in range(n)) for k in ks),
+        tuple(tuple(sin[(k * m) % nfft] for m in range(n)) for k in ks),
+    )
 
 
 @lru_cache(maxsize=4)
@@ -438,15 +443,16 @@ def _welch_psd(samples: list[float], k_max: int) -> tuple[list[float], int]:
     count = 1 + (len(samples) - n) // _SEGMENT_STEP
     used = samples[len(samples) - (n + (count - 1) * _SEGMENT_STEP) :]
     window = _hann(n)
-    rows = _twiddles(n, NFFT, k_max)
+    cos_rows, sin_rows = _dft_rows(n, NFFT, k_max)
     scale = 1.0 / (RESAMPLE_HZ * math.fsum(w * w for w in window))
     psd = [0.0] * (k_max + 1)
-    mul = operator.mul
     for s in range(count):
         seg = _detrended(used[s * _SEGMENT_STEP : s * _SEGMENT_STEP + n])
-        xw = [complex(v * w) for v, w in zip(seg, window, strict=True)]
+        xw = [v * w for v, w in zip(seg, window, strict=True)]
         for k in range(k_max + 1):
-            power = abs(sum(map(mul, xw, rows[k]))) ** 2 * scale
+            re = math.sumprod(xw, cos_rows[k])
+            im = math.sumprod(xw, sin_rows[k])
+            power = (re * re + im * im) * scale
             psd[k] += power if k == 0 else 2.0 * power  # one-sided; k_max < NFFT / 2
     return [p / count for p in psd], count
 
@@ -492,7 +498,7 @@ def coherence(
         3. The last ``128 + 64 (K - 1)`` samples are cut into K 64-s segments with 50 %
            overlap (K = 1 + (n - 128) // 64); each is linearly detrended, multiplied by a
            periodic Hann window ``w``, zero-padded to 512 points and transformed
-           (direct DFT of the bins up to 0.4 Hz):
+           (direct DFT of the bins up to 0.4 Hz, ``math.sumprod``):
            ``PSD_k = 2 |X_k|² / (fs Σ w²)`` (ms²/Hz, k > 0), averaged over segments.
         4. ``peak_hz`` = frequency of the largest ``PSD_k`` with 0.04 <= f_k <= 0.26 Hz.
         5. Powers ``P(band) = Σ_{f_k in band} PSD_k Δf``, ``Δf = 1/256 Hz``:
