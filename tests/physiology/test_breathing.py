@@ -213,6 +213,13 @@ def test_coherence_uses_the_most_recent_window():
     assert abs(c.peak_hz - 0.1) <= 0.01
 
 
+def test_coherence_hr_oscillation_needs_two_beats_per_breath():
+    # Uncorrected 6-s intervals at 12 breaths/min: every 5-s breath holds at most one beat.
+    rr = [6000.0 + 100.0 * math.sin(i) for i in range(14)]
+    with pytest.raises(InsufficientDataError, match="hr_oscillation_bpm"):
+        coherence(rr, breaths_per_min=12.0, correct_artifacts=False)
+
+
 def test_coherence_hr_oscillation_follows_the_pace():
     rr = synth_rr(0.1, noise_ms=2.0)
     with_pace = coherence(rr, breaths_per_min=6.0)

@@ -264,7 +264,7 @@ def pacer_phase(pace: BreathingPace, elapsed_s: float) -> PacerPhase:
     """Return the pacer's phase at ``elapsed_s`` seconds after the first inhale began.
 
     Formula:
-        breath_index = floor(elapsed_s / cycle_s); t = elapsed_s - breath_index * cycle_s;
+        t = elapsed_s mod cycle_s (``math.fmod``, exact); breath_index = (elapsed_s - t) / cycle_s;
         inhale while t < inhale_s (left = inhale_s - t), else exhale (left = cycle_s - t).
     The pacer repeats forever; the caller ends the session (see :func:`session_plan`).
 
@@ -286,12 +286,8 @@ def pacer_phase(pace: BreathingPace, elapsed_s: float) -> PacerPhase:
     if not (math.isfinite(elapsed_s) and elapsed_s >= 0.0):
         msg = f"elapsed_s must be finite and >= 0, got {elapsed_s}"
         raise ValueError(msg)
-    breath_index = math.floor(elapsed_s / pace.cycle_s)
-    t = elapsed_s - breath_index * pace.cycle_s
-    if t >= pace.cycle_s:  # floating-point edge: exactly one cycle
-        breath_index += 1
-        t -= pace.cycle_s
-    t = max(t, 0.0)
+    t = math.fmod(elapsed_s, pace.cycle_s)  # exact: 0 <= t < cycle_s
+    breath_index = round((elapsed_s - t) / pace.cycle_s)
     if t < pace.inhale_s:
         phase, duration, elapsed = BreathPhase.INHALE, pace.inhale_s, t
     else:
