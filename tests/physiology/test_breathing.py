@@ -13,6 +13,7 @@ from physiology import (
     pacer,
     pacer_phase,
     protocol_step_at,
+    recent_window,
     resonance_assessment,
     resonance_protocol,
     session_plan,
@@ -211,6 +212,21 @@ def test_coherence_uses_the_most_recent_window():
     c = coherence(rr)
     assert c.segment_count == 1
     assert abs(c.peak_hz - 0.1) <= 0.01
+
+
+def test_recent_window_is_exactly_one_segment():
+    rr = white_rr(duration_s=30.0) + synth_rr(0.1, duration_s=200.0, noise_ms=3.0)
+    tail = recent_window(rr)
+    assert tail == tuple(rr[-len(tail) :])
+    assert sum(tail[1:]) >= 64_000.0 > sum(tail[2:])
+    c = coherence(tail)
+    assert c.segment_count == 1
+    assert abs(c.peak_hz - 0.1) <= 0.01
+    assert recent_window([1000.0] * 10) == (1000.0,) * 10
+    with pytest.raises(InsufficientDataError):
+        coherence(recent_window([1000.0] * 10))
+    with pytest.raises(ValueError, match="window_s"):
+        recent_window(rr, window_s=0.0)
 
 
 def test_coherence_hr_oscillation_needs_two_beats_per_breath():

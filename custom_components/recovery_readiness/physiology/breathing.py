@@ -12,7 +12,8 @@ This module is the pure part of the feature: standard library only, no I/O, no c
 Assistant layer passes elapsed seconds and RR intervals in.
 
 - :func:`pacer`, :func:`pacer_phase`, :func:`session_plan`: the breathing pacer.
-- :func:`coherence`: spectral coherence of an RR series (HeartMath coherence ratio).
+- :func:`coherence`, :func:`recent_window`: spectral coherence of an RR series (HeartMath
+  coherence ratio), live on the last 64 s.
 - :func:`resonance_protocol`, :func:`protocol_step_at`, :func:`split_rr_by_protocol`,
   :func:`resonance_assessment`: the resonance-frequency assessment.
 - :func:`session_summary`: RMSSD and mean HR before, during and after a session.
@@ -72,6 +73,7 @@ __all__ = [
     "SEGMENT_OVERLAP",
     "TIE_TOLERANCE",
     "TOTAL_BAND_HZ",
+    "UPDATE_S",
     "WINDOW_S",
     "BreathPhase",
     "BreathingCoherence",
@@ -87,6 +89,7 @@ __all__ = [
     "pacer",
     "pacer_phase",
     "protocol_step_at",
+    "recent_window",
     "resonance_assessment",
     "resonance_protocol",
     "session_plan",
@@ -105,6 +108,8 @@ RESAMPLE_HZ: Final = 2.0
 """Rate of the evenly resampled RR series, Hz (HeartMath: beats interpolated at 2 Hz)."""
 WINDOW_S: Final = 64.0
 """Spectral segment length, s (HeartMath's 64-s window); also the minimum data."""
+UPDATE_S: Final = 5.0
+"""Suggested refresh of live coherence, s (HeartMath: the 64-s window is updated every 5 s)."""
 SEGMENT_OVERLAP: Final = 0.5
 """Overlap of consecutive 64-s segments when more data is given (Welch 1967, 50 %)."""
 NFFT: Final = 512
@@ -473,6 +478,38 @@ def _hr_oscillation_bpm(times_s: list[float], rr: list[float], cycle_s: float) -
     return math.fsum(swings) / len(swings)
 
 
+def recent_window(rr_ms: Sequence[float], *, window_s: float = WINDOW_S) -> tuple[float, ...]:
+    """Return the shortest tail of ``rr_ms`` whose beat times span at least ``window_s``.
+
+    Beat ``i`` closes at ``t_i = Σ_{j<=i} RR_j``; the tail ``rr_ms[k:]`` spans
+    ``t_{N-1} - t_k = Σ_{j>k} RR_j``, so it holds one interval more than ``window_s`` of RR.
+    This is exactly what :func:`coherence` needs for one 64-s segment: for live biofeedback
+    call ``coherence(recent_window(rr_ms))`` every ``UPDATE_S`` seconds. If the whole series
+    is shorter, it is returned unchanged (and :func:`coherence` will raise).
+
+    Args:
+        rr_ms: RR intervals in ms, oldest first.
+        window_s: span to cover, s (> 0).
+
+    Raises:
+        ValueError: if ``window_s`` is not a finite positive number.
+
+    Example:
+        >>> len(recent_window([1000.0] * 100))
+        65
+    """
+    if not (math.isfinite(window_s) and window_s > 0.0):
+        msg = f"window_s must be finite and > 0, got {window_s}"
+        raise ValueError(msg)
+    span_ms = 0.0
+    target_ms = window_s * _MS_PER_S
+    for k in range(len(rr_ms) - 1, 0, -1):
+        span_ms += rr_ms[k]
+        if span_ms >= target_ms - 1e-6:
+            return tuple(float(v) for v in rr_ms[k - 1 :])
+    return tuple(float(v) for v in rr_ms)
+
+
 def coherence(
     rr_ms: Sequence[float],
     *,
@@ -502,8 +539,9 @@ def coherence(
         6. ``score = peak / (total - peak)`` (McCraty et al. 2009).
 
     The HeartMath ratio is defined on one 64-s window (updated every 5 s in their devices):
-    pass the last ~65 s of beats for live biofeedback. Longer input gives the Welch average
-    of its 64-s segments (one ratio of the averaged spectrum, not a mean of ratios).
+    pass :func:`recent_window` (the last ~65 s of beats) for live biofeedback. Longer input
+    gives the Welch average of its 64-s segments (one ratio of the averaged spectrum, not a
+    mean of ratios).
     HeartMath's proprietary product score (scaling, smoothing) is not public and is not
     reproduced; the ratio is comparable across sessions of this implementation only.
 
