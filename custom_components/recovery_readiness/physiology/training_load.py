@@ -149,6 +149,8 @@ class TrainingSettings:
         atl_days: 7, time constant of fatigue (acute load); ``lambda = 1 / atl_days``.
         acwr_acute_days / acwr_chronic_days: 7 / 28, rolling averages of the descriptive ACWR
             (Gabbett 2016; never a risk signal, Impellizzeri et al. 2021).
+        form_min_history_days: 84, without a seed, form (TSB) is trusted from two CTL time
+            constants of history on (CTL then holds 1 - (41/42)^84 = 86 % of a steady load).
 
     Hard session and window (module docstring of :func:`supercompensation_window`):
         hard_load_ctl_ratio: 2.0, a day is *hard* when its load is at least twice the CTL
@@ -212,6 +214,7 @@ class TrainingSettings:
     atl_days: float = 7.0
     acwr_acute_days: int = 7
     acwr_chronic_days: int = 28
+    form_min_history_days: int = 84
     hard_load_ctl_ratio: float = 2.0
     hard_load_min_trimp: float = 100.0
     ready_after_days: int = 2
@@ -251,6 +254,7 @@ class TrainingSettings:
             "atl_days",
             "acwr_acute_days",
             "acwr_chronic_days",
+            "form_min_history_days",
             "min_session_s",
             "max_sample_interval_s",
             "hrr_s",
@@ -950,6 +954,11 @@ class TrainingLoad:
             never a risk signal; ``None`` with < 28 days of history or a zero chronic load.
         history_days: days from the first day of history (or the day after the seed) to
             ``day`` inclusive.
+        form_reliable: ``True`` when seeded or with at least ``form_min_history_days`` (84)
+            days of history. Started at 0, CTL needs two time constants to reach 86 % of a
+            steady load, so before that TSB is strongly negative for *steady* training (about
+            -35 % of CTL after 8 weeks): pass ``tsb``/``ctl`` to
+            :func:`supercompensation_window` only when this is ``True``.
     """
 
     day: date
@@ -961,6 +970,7 @@ class TrainingLoad:
     tsb: float
     acwr: float | None
     history_days: int
+    form_reliable: bool
 
     @property
     def form_pct(self) -> float | None:
@@ -1051,6 +1061,7 @@ def fitness_fatigue(
         tsb=ctl_yesterday - atl_yesterday,
         acwr=acwr,
         history_days=n_days,
+        form_reliable=seed is not None or n_days >= settings.form_min_history_days,
     )
 
 
@@ -1210,7 +1221,8 @@ def supercompensation_window(  # noqa: PLR0913  (plain keyword inputs of one doc
 
     Inputs are plain values: days since the last hard / any session (from
     :func:`training_history`), ``tsb`` and ``ctl`` entering today (``TrainingLoad.tsb`` and
-    ``TrainingLoad.ctl_yesterday``), and optionally today's readiness score (0-100) and
+    ``TrainingLoad.ctl_yesterday``; pass ``None`` for both unless
+    ``TrainingLoad.form_reliable``), and optionally today's readiness score (0-100) and
     whether the 7-day HRV is below its normal range; ``None`` = unknown.
 
     Rule (first match wins; defaults in :class:`TrainingSettings`):
