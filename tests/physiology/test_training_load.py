@@ -323,7 +323,7 @@ def test_fit_srpe_calibration_through_the_origin():
 
 
 def test_fit_srpe_calibration_with_noise_by_hand():
-    # x = 100, 200, 300, 400, 500; y = 55, 130, 170, 250, 290
+    # sRPE 100..500 in steps of 100 against TRIMP 55, 130, 170, 250, 290:
     # sum xy = 5500 + 26000 + 51000 + 100000 + 145000 = 327500; sum x^2 = 550000
     pairs = [(100.0, 55.0), (200.0, 130.0), (300.0, 170.0), (400.0, 250.0), (500.0, 290.0)]
     assert fit_srpe_calibration(pairs).trimp_per_au == pytest.approx(327500 / 550000)

@@ -1,0 +1,288 @@
+"""Session detection, HRR60 and cool-down on synthetic 1-Hz HR streams (science.md §8)."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from physiology.training_load import (
+    HeartRateProfile,
+    HrSource,
+    LoadMethod,
+    Sex,
+    TrainingSettings,
+    banister_trimp,
+    session_load,
+)
+from physiology.training_session import (
+    DetectedSession,
+    SessionDetector,
+    SessionEnd,
+    detect_sessions,
+)
+
+# rest 50, max 190: reserve 140; session threshold 50 % HRR = 120 bpm; easy 60 % HRR = 134 bpm
+REST, MAX = 50.0, 190.0
+Stream = list[tuple[float, float]]
+
+
+def _segment(stream: Stream, seconds: int, hr: object) -> None:
+    """Append ``seconds`` 1-Hz samples; ``hr`` is a number or a function of the index."""
+    t0 = stream[-1][0] + 1.0 if stream else 0.0
+    for i in range(seconds):
+        value = hr(i) if callable(hr) else hr
+        stream.append((t0 + i, float(value)))  # type: ignore[arg-type]
+
+
+def _warm_up(stream: Stream) -> None:
+    _segment(stream, 600, lambda i: 70 + 45 * i / 600)  # 70 -> 115 bpm, below 120
+
+
+def _detect(stream: Stream, **kwargs: object) -> tuple[DetectedSession, ...]:
+    settings = TrainingSettings(**kwargs)  # type: ignore[arg-type]
+    return detect_sessions(stream, hr_rest_bpm=REST, hr_max_bpm=MAX, settings=settings)
+
+
+def _without(stream: Stream, first: float, last: float) -> Stream:
+    return [(t, hr) for t, hr in stream if not first <= t <= last]
+
+
+def test_warm_up_hard_cool_down_and_stop_with_the_strap_on():
+    s: Stream = []
+    _warm_up(s)  # t 0..599
+    _segment(s, 2400, 165)  # t 600..2999 hard
+    _segment(s, 360, 127)  # t 3000..3359 cool-down at 55 % HRR (< 134)
+    _segment(s, 300, lambda i: 75 + 52 * math.exp(-(i + 1) / 40))  # t 3360.. stop, strap on
+    (session,) = _detect(s)
+    assert session.start_t_s == 600.0
+    # end of exercise: latest sample within 3 bpm of the 127 peak of the last 180 s above 120:
+    # 75 + 52 e^(-(i+1)/40) >= 124 -> i + 1 <= 40 ln(52/49) = 2.38 -> i = 1 -> t = 3361
+    assert session.end_t_s == 3361.0
+    assert session.end_hr_bpm == pytest.approx(75 + 52 * math.exp(-2 / 40))  # 124.464
+    # HRR60 = HR(3361) - HR(3421) = 124.464 - (75 + 52 e^(-62/40)) = 124.464 - 86.037 = 38.43
+    assert session.hrr60_bpm == pytest.approx(52 * (math.exp(-2 / 40) - math.exp(-62 / 40)))
+    assert session.hrr60_bpm == pytest.approx(38.43, abs=0.01)
+    # the final 300 s (3061..3360) are all below 134 bpm -> cooled down
+    assert session.cooled_down is True
+    assert session.ended_by is SessionEnd.HR_DROPPED
+    assert session.max_hr_bpm == 165.0
+    assert session.duration_s == 2761.0
+    assert (session.gap_s, session.gap_count) == (0.0, 0)
+    # time-weighted mean: 2400 s at 165, 360 s at 127, then 125.7 and 124.5 (1 s each, the
+    # end sample counts its second to the next sample) over 2762 s
+    tail = 75 + 52 * math.exp(-1 / 40) + 75 + 52 * math.exp(-2 / 40)
+    expected = (2400 * 165 + 360 * 127 + tail) / 2762
+    assert session.avg_hr_bpm == pytest.approx(expected)
+    assert sum(d for d, _ in session.hr_samples) == pytest.approx(2762.0)
+
+
+def test_stop_from_a_high_hr_is_no_cool_down():
+    s: Stream = []
+    _warm_up(s)
+    _segment(s, 2400, 165)  # t 600..2999
+    _segment(s, 600, lambda i: 75 + 90 * math.exp(-(i + 1) / 60))  # stop at t 3000
+    (session,) = _detect(s)
+    # latest sample >= 165 - 3 = 162: 90 e^(-(i+1)/60) >= 87 -> i + 1 <= 2.03 -> t = 3001
+    assert session.end_t_s == 3001.0
+    # HRR60 = 90 (e^(-2/60) - e^(-62/60)) = 87.05 - 32.02 = 55.03
+    assert session.hrr60_bpm == pytest.approx(90 * (math.exp(-2 / 60) - math.exp(-62 / 60)))
+    assert session.hrr60_bpm == pytest.approx(55.03, abs=0.01)
+    assert session.cooled_down is False
+
+
+def test_a_two_minute_gap_is_stitched():
+    s: Stream = []
+    _warm_up(s)
+    _segment(s, 2400, 165)
+    _segment(s, 600, lambda i: 75 + 90 * math.exp(-(i + 1) / 60))
+    gapped = _without(s, 1801.0, 1920.0)  # 1800 -> 1921: dt 121 s
+    (session,) = _detect(gapped)
+    assert (session.gap_s, session.gap_count) == (121.0, 1)
+    assert session.start_t_s == 600.0
+    assert session.end_t_s == 3001.0
+    assert session.hrr60_bpm is not None
+    # the sample before the gap counts 5 s (the cap), the gap time adds no load
+    full = _detect(s)[0]
+    assert sum(d for d, _ in session.hr_samples) == pytest.approx(
+        sum(d for d, _ in full.hr_samples) - 121 + 5
+    )
+    ratio_trimp = banister_trimp(session.hr_samples, hr_rest_bpm=REST, hr_max_bpm=MAX, sex="male")
+    full_trimp = banister_trimp(full.hr_samples, hr_rest_bpm=REST, hr_max_bpm=MAX, sex="male")
+    assert ratio_trimp < full_trimp
+
+
+def test_a_ten_minute_gap_closes_the_session_at_the_last_sample():
+    s: Stream = []
+    _warm_up(s)
+    _segment(s, 2700, 165)  # t 600..3299
+    _segment(s, 600, lambda i: 75 + 90 * math.exp(-(i + 1) / 60))
+    gapped = _without(s, 1801.0, 2400.0)  # 1800 -> 2401: dt 601 s > 300 s
+    first, second = _detect(gapped)
+    assert (first.start_t_s, first.end_t_s) == (600.0, 1800.0)
+    assert first.ended_by is SessionEnd.STRAP_GAP
+    assert first.hrr60_bpm is None
+    assert first.cooled_down is None
+    assert (first.gap_s, first.gap_count) == (0.0, 0)
+    assert second.start_t_s == 2401.0
+    assert second.ended_by is SessionEnd.HR_DROPPED
+    assert second.cooled_down is False
+
+
+def test_gap_during_a_dip_closes_with_what_was_seen():
+    s: Stream = []
+    _warm_up(s)
+    _segment(s, 1200, 165)  # t 600..1799
+    _segment(s, 30, 100)  # t 1800..1829 dip
+    s.append((2500.0, 160.0))  # strap back after 11 min
+    first, *_ = _detect(s)
+    assert first.ended_by is SessionEnd.STRAP_GAP
+    assert first.end_t_s == 1799.0
+    assert first.hrr60_bpm is None  # only 30 s of recovery were seen
+    assert first.cooled_down is False
+
+
+def test_short_dips_stay_inside_long_dips_split():
+    s: Stream = []
+    _warm_up(s)
+    _segment(s, 900, 165)
+    _segment(s, 45, 100)
+    _segment(s, 900, 165)
+    _segment(s, 300, 80)
+    (one,) = _detect(s)
+    assert one.duration_s == pytest.approx(900 + 45 + 900 - 1)
+    s = []
+    _warm_up(s)
+    _segment(s, 900, 165)
+    _segment(s, 90, 100)
+    _segment(s, 900, 165)
+    _segment(s, 300, 80)
+    first, second = _detect(s)
+    assert first.end_t_s == 1499.0
+    assert first.hrr60_bpm == 65.0
+    assert second.start_t_s == 1590.0
+
+
+def test_a_dip_longer_than_the_tolerance_but_shorter_than_hrr_window_splits():
+    # dip tolerance 30 s, HRR window 60 s: HR back above after 40 s starts a new session
+    s: Stream = []
+    _warm_up(s)
+    _segment(s, 900, 165)
+    _segment(s, 40, 100)
+    _segment(s, 900, 165)
+    _segment(s, 300, 80)
+    first, second = _detect(s, dip_tolerance_s=30.0)
+    assert first.ended_by is SessionEnd.HR_DROPPED
+    assert first.hrr60_bpm is None  # the 40-s tail is shorter than 60 s
+    assert second.start_t_s == 1540.0
+
+
+def test_too_short_efforts_are_not_sessions():
+    s: Stream = []
+    _warm_up(s)
+    _segment(s, 300, 165)
+    _segment(s, 300, 80)
+    _segment(s, 599, 150)  # 598 s observed: one second short
+    _segment(s, 120, 80)
+    assert _detect(s) == ()
+
+
+def test_stream_ending_during_exercise_ends_honestly():
+    s: Stream = []
+    _warm_up(s)
+    _segment(s, 1200, 165)
+    (session,) = _detect(s)
+    assert session.ended_by is SessionEnd.STREAM_END
+    assert session.end_t_s == 1799.0
+    assert session.hrr60_bpm is None
+    assert session.cooled_down is None
+
+
+def test_strap_taken_off_right_after_the_stop_gives_no_hrr60():
+    s: Stream = []
+    _warm_up(s)
+    _segment(s, 1200, 165)  # t 600..1799
+    _segment(s, 20, lambda i: 160 - 2 * i)  # t 1800..1819
+    s.append((1940.0, 90.0))  # 121-s stitched gap in the tail
+    _segment(s, 120, 85)
+    (session,) = _detect(s)
+    assert session.ended_by is SessionEnd.HR_DROPPED
+    assert session.hrr60_bpm is None
+    assert session.cooled_down is False
+    assert (session.gap_s, session.gap_count) == (0.0, 0)  # the tail's gap is not the session's
+
+
+def test_easy_session_has_no_cool_down_verdict():
+    s: Stream = []
+    _warm_up(s)
+    _segment(s, 1800, 125)  # 53.6 % HRR: a session, never >= 134
+    _segment(s, 300, 80)
+    (session,) = _detect(s)
+    assert session.cooled_down is None
+    assert session.hrr60_bpm == 45.0
+
+
+def test_incremental_feeding_equals_batch_and_reports_on_the_closing_sample():
+    s: Stream = []
+    _warm_up(s)
+    _segment(s, 900, 165)
+    _segment(s, 200, 80)
+    _segment(s, 900, 160)
+    detector = SessionDetector(hr_rest_bpm=REST, hr_max_bpm=MAX)
+    assert detector.session_threshold_bpm == 120.0
+    assert detector.easy_threshold_bpm == 134.0
+    closed_at: list[float] = []
+    found: list[DetectedSession] = []
+    for t, hr in s:
+        out = detector.feed(t, hr)
+        if out:
+            closed_at.append(t)
+        found.extend(out)
+    assert detector.in_session
+    found.extend(detector.finish())
+    assert not detector.in_session
+    assert detector.finish() == ()
+    assert tuple(found) == detect_sessions(s, hr_rest_bpm=REST, hr_max_bpm=MAX)
+    assert len(found) == 2
+    # first session's last hard sample 1499; the 61st second below the threshold closes it
+    assert closed_at == [1560.0]
+
+
+def test_detector_rejects_bad_samples():
+    detector = SessionDetector(hr_rest_bpm=REST, hr_max_bpm=MAX)
+    detector.feed(0.0, 100.0)
+    with pytest.raises(ValueError, match="increasing"):
+        detector.feed(0.0, 100.0)
+    with pytest.raises(ValueError, match="finite"):
+        detector.feed(1.0, math.nan)
+    with pytest.raises(ValueError, match="hr_rest_bpm"):
+        SessionDetector(hr_rest_bpm=200.0, hr_max_bpm=MAX)
+
+
+def test_detected_session_to_record_and_load():
+    s: Stream = []
+    _warm_up(s)
+    _segment(s, 1800, 150)
+    _segment(s, 300, 80)
+    (session,) = _detect(s)
+    t0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    rec = session.to_record(t0=t0, sport="running", source_id="strap-1")
+    assert rec.start == t0 + timedelta(seconds=600)
+    assert rec.duration_s == session.duration_s
+    assert rec.source == "strap"
+    assert rec.hr_samples == session.hr_samples
+    assert rec.hrr60_bpm == session.hrr60_bpm
+    assert rec.cooled_down is session.cooled_down
+    profile = HeartRateProfile(
+        hr_rest_bpm=REST,
+        hr_max_bpm=MAX,
+        sex=Sex.MALE,
+        hr_rest_source=HrSource.CONFIGURED,
+        hr_max_source=HrSource.CONFIGURED,
+    )
+    load = session_load(rec, profile=profile)
+    assert load.method is LoadMethod.STREAM
+    # 1800 s at 150 bpm: HRr = 100/140; 30 min * 0.714286 * 0.64 * e^(1.371429) = 54.048
+    assert load.trimp == pytest.approx(54.048, abs=0.01)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        session.to_record(t0=datetime(2026, 3, 1))  # noqa: DTZ001
