@@ -417,6 +417,21 @@ def test_merge_sessions_is_transitive_and_handles_other_time_zones():
     assert len(merge_sessions([a, b, c])) == 1
 
 
+def test_merge_sessions_joins_two_groups_bridged_by_a_later_session():
+    t = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    # a 10:00-12:00 and b 11:30-13:00 overlap 30 min < half of the shorter (45): two groups;
+    # c 11:40-12:20 (after both started) overlaps a by 20 min (>= half of its 40) and b by
+    # 40 min: it bridges the two groups
+    long_a = _record(start=t, duration_s=7200.0, sport="cycling", source="a")
+    b = _record(start=t + timedelta(minutes=90), duration_s=5400.0, source="b")
+    c = _record(start=t + timedelta(minutes=100), duration_s=2400.0, source="c")
+    assert len(merge_sessions([long_a, b])) == 2
+    (one,) = merge_sessions([long_a, b, c])
+    assert one.source == "a"
+    assert one.sport == "cycling"
+    assert set(one.merged_from) == {"b", "c"}
+
+
 # --------------------------------------------------------------------------- fitness-fatigue
 
 

@@ -890,27 +890,30 @@ def merge_sessions(
     """
     items = sorted(sessions, key=lambda s: (s.start.astimezone(UTC), _rank(s)))
     groups: list[list[SessionRecord]] = []
-    open_groups: list[tuple[datetime, list[SessionRecord]]] = []
+    open_groups: list[list[SessionRecord]] = []
     for session in items:
         start = session.start.astimezone(UTC)
-        open_groups = [(end, g) for end, g in open_groups if end > start]
-        target: list[SessionRecord] | None = None
-        for _, group in open_groups:
-            for other in group:
-                shorter = min(other.duration_s, session.duration_s)
-                if _overlap_s(other, session) >= settings.merge_min_overlap_ratio * shorter:
-                    target = group
-                    break
-            if target is not None:
-                break
-        if target is None:
-            target = [session]
-            groups.append(target)
-        else:
-            target.append(session)
-        end = max(s.end.astimezone(UTC) for s in target)
-        open_groups = [(e, g) for e, g in open_groups if g is not target]
-        open_groups.append((end, target))
+        open_groups = [g for g in open_groups if max(s.end for s in g) > start]
+        matches = [
+            g
+            for g in open_groups
+            if any(
+                _overlap_s(other, session)
+                >= settings.merge_min_overlap_ratio * min(other.duration_s, session.duration_s)
+                for other in g
+            )
+        ]
+        if not matches:
+            group = [session]
+            groups.append(group)
+            open_groups.append(group)
+            continue
+        target = matches[0]
+        target.append(session)
+        for other_group in matches[1:]:  # the session bridges groups: they are one workout
+            target.extend(other_group)
+            groups.remove(other_group)
+            open_groups.remove(other_group)
     return tuple(sorted((_merge_group(g) for g in groups), key=lambda s: s.start.astimezone(UTC)))
 
 
