@@ -392,16 +392,31 @@ def banister_trimp(
     if not samples:
         raise InsufficientDataError(_METRIC_TRIMP, needed=1, got=0)
     reserve = hr_max_bpm - hr_rest_bpm
+    a1, b1, a2, b2 = {
+        Sex.MALE: (MALE_A, MALE_B, 0.0, 0.0),
+        Sex.FEMALE: (FEMALE_A, FEMALE_B, 0.0, 0.0),
+        Sex.UNSPECIFIED: (MALE_A / 2, MALE_B, FEMALE_A / 2, FEMALE_B),
+    }[kind]
+    exp = math.exp
     total = 0.0
     for duration_s, hr_bpm in samples:
-        _require_finite(duration_s, "duration_s")
-        _require_finite(hr_bpm, "hr_bpm")
-        if duration_s < 0:
-            msg = f"duration_s must be >= 0, got {duration_s}"
+        if (
+            type(duration_s) is bool
+            or type(hr_bpm) is bool
+            or not (math.isfinite(duration_s) and math.isfinite(hr_bpm))
+            or duration_s < 0
+        ):
+            msg = (
+                f"need a finite duration_s >= 0 and a finite hr_bpm, got {duration_s!r}, {hr_bpm!r}"
+            )
             raise ValueError(msg)
-        ratio = (hr_bpm - hr_rest_bpm) / reserve
-        total += duration_s / _SECONDS_PER_MINUTE * trimp_weight(ratio, kind)
-    return total
+        x = (hr_bpm - hr_rest_bpm) / reserve
+        x = 0.0 if x < 0.0 else min(x, 1.0)
+        weight = a1 * exp(b1 * x)
+        if a2:
+            weight += a2 * exp(b2 * x)
+        total += duration_s * x * weight
+    return total / _SECONDS_PER_MINUTE
 
 
 # --------------------------------------------------------------------------- HR profile
@@ -835,10 +850,8 @@ def _rank(session: SessionRecord) -> tuple[int, float, str, str]:
     return (quality, -session.duration_s, session.source, session.source_id or "")
 
 
-def _overlap_s(a: SessionRecord, b: SessionRecord) -> float:
-    start = max(a.start.astimezone(UTC), b.start.astimezone(UTC))
-    end = min(a.end.astimezone(UTC), b.end.astimezone(UTC))
-    return max(0.0, (end - start).total_seconds())
+def _overlap_s(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> float:
+    return max(0.0, (min(a[1], b[1]) - max(a[0], b[0])).total_seconds())
 
 
 _FILLABLE: Final = (
@@ -889,31 +902,34 @@ def merge_sessions(
         ``merged_from`` lists the other sources. Output is sorted by start.
     """
     items = sorted(sessions, key=lambda s: (s.start.astimezone(UTC), _rank(s)))
+    span = {id(s): (s.start.astimezone(UTC), s.end.astimezone(UTC)) for s in items}
+    ratio = settings.merge_min_overlap_ratio
     groups: list[list[SessionRecord]] = []
-    open_groups: list[list[SessionRecord]] = []
+    open_groups: list[tuple[datetime, list[SessionRecord]]] = []
     for session in items:
-        start = session.start.astimezone(UTC)
-        open_groups = [g for g in open_groups if max(s.end for s in g) > start]
+        start, end = span[id(session)]
+        open_groups = [(g_end, g) for g_end, g in open_groups if g_end > start]
         matches = [
-            g
-            for g in open_groups
+            (g_end, g)
+            for g_end, g in open_groups
             if any(
-                _overlap_s(other, session)
-                >= settings.merge_min_overlap_ratio * min(other.duration_s, session.duration_s)
+                _overlap_s(span[id(other)], (start, end))
+                >= ratio * min(other.duration_s, session.duration_s)
                 for other in g
             )
         ]
         if not matches:
-            group = [session]
-            groups.append(group)
-            open_groups.append(group)
+            groups.append([session])
+            open_groups.append((end, groups[-1]))
             continue
-        target = matches[0]
+        target = matches[0][1]
         target.append(session)
-        for other_group in matches[1:]:  # the session bridges groups: they are one workout
+        for _, other_group in matches[1:]:  # the session bridges groups: they are one workout
             target.extend(other_group)
             groups.remove(other_group)
-            open_groups.remove(other_group)
+        merged_end = max([g_end for g_end, _ in matches] + [end])
+        open_groups = [(e, g) for e, g in open_groups if all(g is not m for _, m in matches)]
+        open_groups.append((merged_end, target))
     return tuple(sorted((_merge_group(g) for g in groups), key=lambda s: s.start.astimezone(UTC)))
 
 
@@ -985,10 +1001,10 @@ class TrainingLoad:
 
 def _check_loads(daily_load: Mapping[date, float]) -> None:
     for key, value in daily_load.items():
-        _require_date(key, "daily_load key")
-        _require_finite(value, f"load of {key}")
-        if value < 0:
-            msg = f"load of {key} must be >= 0, got {value}"
+        if type(key) is not date:  # fast path; subclasses (datetime is rejected) checked fully
+            _require_date(key, "daily_load key")
+        if type(value) is bool or not math.isfinite(value) or value < 0:
+            msg = f"load of {key} must be a finite number >= 0, got {value!r}"
             raise ValueError(msg)
 
 
@@ -1042,7 +1058,11 @@ def fitness_fatigue(
         raise InsufficientDataError(_METRIC_FITNESS, needed=1, got=0)
     k_ctl, k_atl = 1.0 / settings.ctl_days, 1.0 / settings.atl_days
     n_days = (day - first).days + 1
-    loads = [daily_load.get(first + timedelta(days=i), 0.0) for i in range(n_days)]
+    loads = [0.0] * n_days
+    for key, value in daily_load.items():
+        offset = (key - first).days
+        if 0 <= offset < n_days:
+            loads[offset] = value
     ctl_yesterday = atl_yesterday = 0.0
     for load in loads:
         ctl_yesterday, atl_yesterday = ctl, atl
@@ -1127,15 +1147,19 @@ def training_history(
             model_first, ctl = seed.day + timedelta(days=1), seed.ctl
         else:
             model_first, ctl = before[0], 0.0
+        # CTL entering each training day; days in between have no load and decay CTL by
+        # (1 - 1/ctl_days) per day.
+        keep = 1.0 - k_ctl
+        previous: date | None = None
         for d in before:
-            if d < model_first:
-                reference = ctl
-            else:
-                while model_first < d:
-                    ctl += (daily_load.get(model_first, 0.0) - ctl) * k_ctl
-                    model_first += timedelta(days=1)
-                reference = ctl
-            threshold = max(settings.hard_load_ctl_ratio * reference, settings.hard_load_min_trimp)
+            if d >= model_first:
+                if previous is None or previous < model_first:
+                    ctl *= keep ** (d - model_first).days
+                else:
+                    ctl += (daily_load[previous] - ctl) * k_ctl
+                    ctl *= keep ** ((d - previous).days - 1)
+                previous = d
+            threshold = max(settings.hard_load_ctl_ratio * ctl, settings.hard_load_min_trimp)
             if daily_load[d] >= threshold:
                 last_hard = d
     window_start = day - timedelta(days=settings.sparse_window_days)
