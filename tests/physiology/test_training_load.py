@@ -887,10 +887,12 @@ def test_suggested_load_range():
         {"merge_min_overlap_ratio": 0.0},
         {"dip_tolerance_s": -1.0},
         {"hrr_s": math.nan},
+        {"acwr_chronic_days": 28.5},
+        {"detraining_gap_days": True},
     ],
 )
 def test_settings_reject_nonsense(kwargs):
-    with pytest.raises(ValueError, match=r"."):
+    with pytest.raises((ValueError, TypeError), match=r"."):
         TrainingSettings(**kwargs)
 
 

@@ -248,7 +248,11 @@ class TrainingSettings:
     def __post_init__(self) -> None:
         """Reject settings outside their documented ranges."""
         for item in fields(self):
-            _require_finite(getattr(self, item.name), item.name)
+            value = getattr(self, item.name)
+            _require_finite(value, item.name)
+            if isinstance(item.default, int) and not isinstance(value, int):
+                msg = f"{item.name} must be a whole number, got {value!r}"
+                raise TypeError(msg)
         positive = (
             "ctl_days",
             "atl_days",
@@ -663,7 +667,7 @@ def fit_srpe_calibration(
         "moderate" ~ 65 % HRR, r 5 "hard" ~ 75 %, r 7 ~ 85 %, r 9 ~ 95 %), the male Banister
         weight per minute divided by ``r`` is 0.48, 0.41, 0.40, 0.42 TRIMP/AU; 0.4 is the
         middle. Foster et al. (2001) and Impellizzeri et al. (2004) found sRPE proportional
-        to HR-based loads (r ~ 0.5-0.9 within persons), which is why a personal slope is
+        to HR-based loads (r ~ 0.5-0.85 within persons), which is why a personal slope is
         fitted as soon as possible.
 
     Raises:
@@ -1259,8 +1263,9 @@ def supercompensation_window(  # noqa: PLR0913  (plain keyword inputs of one doc
            al. 2013 consensus: overreaching is diagnosed from performance and markers, not
            load alone). Reasons ``form_very_low``, ``hrv_below_normal``.
         2. ``detraining``: no training for more than ``detraining_gap_days`` (7) days
-           (``no_training_for_days``). Endurance adaptations start to regress after ~2 weeks
-           without training (Mujika & Padilla 2000); 7 days is the point to act on.
+           (``no_training_for_days``). Cardiorespiratory adaptations (plasma volume, VO2max)
+           start to regress within 1-4 weeks without training (Mujika & Padilla 2000); 7 days
+           is the point to act on (project default).
         3. ``recovering``: any of: the last hard session was < ``ready_after_days`` (2) days
            ago (``hard_session_recent``; Bishop et al. 2008: 24-72 h); readiness score <
            ``recovered_min_score`` (65, ``readiness_low``); HRV below normal
@@ -1487,9 +1492,9 @@ def daily_advice(  # noqa: PLR0913  (plain keyword inputs of one documented rule
         Vesterinen V. et al. (2016). Med Sci Sports Exerc 48(7):1347-1354.
         Jäger R. et al. (2017). ISSN position stand: protein and exercise. J Int Soc Sports
         Nutr 14:20.
-        Lastella M. et al. (2021). The impact of napping on athletic performance: a
-        systematic review. Sleep Med Rev 58:101441 (relative to the night: naps help after
-        sleep loss).
+        Lastella M. et al. (2021). To nap or not to nap? A systematic review evaluating napping
+        behavior in athletes and the impact on various measures of athletic performance. Nat
+        Sci Sleep 13:841-862 (naps help most after restricted night sleep).
         Laborde S. et al. (2022). Effects of voluntary slow breathing on heart rate and heart
         rate variability: a systematic review and a meta-analysis. Neurosci Biobehav Rev
         138:104711.

@@ -32,8 +32,8 @@ HRR60 (shown, never scored)
     only when the strap stayed on (no gap) for those 60 s, else ``None`` (Cole et al. 1999:
     <= 12 bpm was abnormal after a clinical exercise test). In athletes HRR is ambiguous: it
     speeds up with fitness **and** with functional overreaching (Aubry et al. 2015; Bellenger
-    et al. 2017), and depends on the preceding intensity and posture (Lamberts et al. 2009),
-    so it is displayed as a trend, not used in any score.
+    et al. 2016, 2017), and depends on the preceding intensity and posture (Lamberts et al.
+    2010), so it is displayed as a trend, not used in any score.
 
 Cool-down
     ``cooled_down = True`` when at least ``cool_down_min_easy_s`` (3 min) of the final
@@ -48,12 +48,14 @@ Cool-down
 References:
     Cole C.R. et al. (1999). Heart-rate recovery immediately after exercise as a predictor of
     mortality. N Engl J Med 341(18):1351-1357.
-    Aubry A. et al. (2015). Functional overreaching: the key to peak performance during the
-    taper? Med Sci Sports Exerc 46(9):1769-1777.
-    Bellenger C.R. et al. (2017). Monitoring athletic training status using the heart rate
-    response to exercise: a systematic review and meta-analysis. Sports Med 47(1):83-95 (HR
-    recovery rises with both positive adaptation and overreaching).
-    Lamberts R.P. et al. (2009). Heart rate recovery as a guide to monitor fatigue and predict
+    Aubry A. et al. (2015). The development of functional overreaching is associated with a
+    faster heart rate recovery in endurance athletes. PLoS One 10(10):e0139754.
+    Bellenger C.R. et al. (2016). Monitoring athletic training status through autonomic heart
+    rate regulation: a systematic review and meta-analysis. Sports Med 46(10):1461-1486 (HRR
+    rises both with improved performance and with short-term fatigue).
+    Bellenger C.R. et al. (2017). The effect of functional overreaching on parameters of
+    autonomic heart rate regulation. Eur J Appl Physiol 117(3):541-550.
+    Lamberts R.P. et al. (2010). Heart rate recovery as a guide to monitor fatigue and predict
     changes in performance parameters. Scand J Med Sci Sports 20(3):449-457.
     Van Hooren B., Peake J.M. (2018). Sports Med 48(7):1575-1595.
     American College of Sports Medicine (2018). ACSM's Guidelines for Exercise Testing and
