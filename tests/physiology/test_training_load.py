@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import doctest
+import json
 import math
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -902,3 +903,32 @@ def test_default_settings_are_frozen_and_documented():
     doc = TrainingSettings.__doc__ or ""
     for item in dataclasses.fields(TrainingSettings):
         assert item.name in doc, item.name
+
+
+def test_results_serialise_to_json():
+    tl = fitness_fatigue({D0: 100.0}, D0 + timedelta(days=1))
+    assert not tl.form_reliable  # so form is not passed to the window
+    w = supercompensation_window(
+        days_since_hard_session=1, days_since_last_session=1, tsb=None, ctl=None
+    )
+    a = daily_advice(window=w.state, readiness_score=None, has_morning_measurement=False)
+    load = session_load(_record(rpe=4.0, vendor_load=9.0, vendor_name="polar"), profile=None)
+    payload = {
+        "load": tl.as_dict(),
+        "window": w.as_dict(),
+        "advice": a.as_dict(),
+        "session": load.as_dict(),
+    }
+    decoded = json.loads(json.dumps(payload))
+    assert decoded["load"]["day"] == "2026-03-02"
+    assert decoded["load"]["tsb"] == pytest.approx(-11.904762, abs=1e-6)
+    assert decoded["window"] == {
+        "state": "recovering",
+        "reasons": ["hard_session_recent"],
+        "days_since_hard_session": 1,
+        "days_since_last_session": 1,
+        "form_pct": None,
+    }
+    assert decoded["advice"]["kind"] == "active_recovery"
+    assert decoded["session"]["method"] == "srpe_default"
+    assert decoded["session"]["vendor_name"] == "polar"

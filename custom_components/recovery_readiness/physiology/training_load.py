@@ -331,10 +331,11 @@ def trimp_weight(hr_reserve_ratio: float, sex: str) -> float:
     Formula:
         ``y = HRr * a * e^(b * HRr)`` with ``a, b = 0.64, 1.92`` (men) and ``0.86, 1.67``
         (women). ``HRr`` is clipped to [0, 1]. For ``"unspecified"`` the **mean of both
-        curves** is used: ``(y_male + y_female) / 2``. Golden Cheetah applies the male
-        constants to everyone; we prefer the mean because it never sits on the wrong curve by
-        more than half the sex difference (at HRr 0.8 the female weight is ~10 % above the
-        male one, the mean ~5 % from either).
+        curves** is used: ``(y_male + y_female) / 2``. Golden Cheetah
+        (``src/Metrics/TRIMPPoints.cpp``) falls back to the male curve when sex is not set (and
+        keeps ``a = 0.64`` for women too, switching only ``b``); we prefer the mean because it
+        never sits on the wrong curve by more than half the sex difference (at HRr 0.8 the
+        female weight is ~10 % above the male one, the mean ~5 % from either).
 
     References:
         Banister E.W. (1991); Morton R.H., Fitz-Clarke J.R., Banister E.W. (1990). J Appl
@@ -760,6 +761,18 @@ class SessionLoad:
     vendor_load_unit: str | None = None
     vendor_name: str | None = None
 
+    def as_dict(self) -> dict[str, object]:
+        """Return a JSON-friendly dict for service responses."""
+        return {
+            "trimp": self.trimp,
+            "method": self.method.value,
+            "is_estimate": self.is_estimate,
+            "srpe_au": self.srpe_au,
+            "vendor_load": self.vendor_load,
+            "vendor_load_unit": self.vendor_load_unit,
+            "vendor_name": self.vendor_name,
+        }
+
 
 def session_load(
     session: SessionRecord,
@@ -1002,6 +1015,20 @@ class TrainingLoad:
             return None
         return 100.0 * self.tsb / self.ctl_yesterday
 
+    def as_dict(self) -> dict[str, object]:
+        """Return a JSON-friendly dict for service responses."""
+        return {
+            "day": self.day.isoformat(),
+            "load_trimp": self.load,
+            "ctl": self.ctl,
+            "atl": self.atl,
+            "tsb": self.tsb,
+            "form_pct": self.form_pct,
+            "acwr_ratio": self.acwr,
+            "history_days": self.history_days,
+            "form_reliable": self.form_reliable,
+        }
+
 
 def _check_loads(daily_load: Mapping[date, float]) -> None:
     for key, value in daily_load.items():
@@ -1229,6 +1256,16 @@ class WindowAssessment:
     days_since_last_session: int
     form_pct: float | None
 
+    def as_dict(self) -> dict[str, object]:
+        """Return a JSON-friendly dict for service responses."""
+        return {
+            "state": self.state.value,
+            "reasons": [r.value for r in self.reasons],
+            "days_since_hard_session": self.days_since_hard_session,
+            "days_since_last_session": self.days_since_last_session,
+            "form_pct": self.form_pct,
+        }
+
 
 def _check_days(value: int | None, name: str) -> None:
     if value is None:
@@ -1436,6 +1473,16 @@ class DailyAdvice:
     reasons: tuple[AdviceReason, ...]
     hard_training_allowed: bool
     capped: bool
+
+    def as_dict(self) -> dict[str, object]:
+        """Return a JSON-friendly dict for service responses."""
+        return {
+            "kind": self.kind.value,
+            "also": [k.value for k in self.also],
+            "reasons": [r.value for r in self.reasons],
+            "hard_training_allowed": self.hard_training_allowed,
+            "capped": self.capped,
+        }
 
 
 _TRAINING_KINDS: Final = frozenset(
