@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -48,75 +49,88 @@ def _without(stream: Stream, first: float, last: float) -> Stream:
     return [(t, hr) for t, hr in stream if not first <= t <= last]
 
 
+def _hard_then_stop(stream: Stream, hard_s: int = 2400) -> None:
+    """Warm-up, ``hard_s`` at 165 bpm, then -0.75 bpm/s for 80 s (to 105) and 105 for 520 s."""
+    _warm_up(stream)
+    _segment(stream, hard_s, 165)
+    _segment(stream, 80, lambda i: 165 - 0.75 * (i + 1))
+    _segment(stream, 520, 105)
+
+
 def test_warm_up_hard_cool_down_and_stop_with_the_strap_on():
     s: Stream = []
     _warm_up(s)  # t 0..599
     _segment(s, 2400, 165)  # t 600..2999 hard
     _segment(s, 360, 127)  # t 3000..3359 cool-down at 55 % HRR (< 134)
-    _segment(s, 300, lambda i: 75 + 52 * math.exp(-(i + 1) / 40))  # t 3360.. stop, strap on
+    _segment(s, 40, lambda i: 127 - (i + 1))  # t 3360..3399: stop, strap on, -1 bpm/s
+    _segment(s, 260, 87)  # t 3400..3659
     (session,) = _detect(s)
     assert session.start_t_s == 600.0
-    # end of exercise: latest sample within 3 bpm of the 127 peak of the last 180 s above 120:
-    # 75 + 52 e^(-(i+1)/40) >= 124 -> i + 1 <= 40 ln(52/49) = 2.38 -> i = 1 -> t = 3361
-    assert session.end_t_s == 3361.0
-    assert session.end_hr_bpm == pytest.approx(75 + 52 * math.exp(-2 / 40))  # 124.464
-    # HRR60 = HR(3361) - HR(3421) = 124.464 - (75 + 52 e^(-62/40)) = 124.464 - 86.037 = 38.43
-    assert session.hrr60_bpm == pytest.approx(52 * (math.exp(-2 / 40) - math.exp(-62 / 40)))
-    assert session.hrr60_bpm == pytest.approx(38.43, abs=0.01)
-    # the final 300 s (3061..3360) are all below 134 bpm -> cooled down
+    # level = highest 10-s centred mean of the last 180 s above 120 bpm = 127 (cool-down);
+    # end = latest sample >= 127 - 3 = 124: 127 - (i + 1) >= 124 -> i = 2 -> t = 3362
+    assert session.end_t_s == 3362.0
+    # end HR = mean of t 3352..3362 = (8 * 127 + 126 + 125 + 124) / 11 = 1391 / 11 = 126.4545
+    assert session.end_hr_bpm == pytest.approx(1391 / 11)
+    # HR 60 s later = centred mean of t 3417..3427 = 87 -> HRR60 = 39.4545
+    assert session.hrr60_bpm == pytest.approx(1391 / 11 - 87)
+    # the final 300 s (3062..3361) are all below 134 bpm -> cooled down
     assert session.cooled_down is True
     assert session.ended_by is SessionEnd.HR_DROPPED
     assert session.max_hr_bpm == 165.0
-    assert session.duration_s == 2761.0
+    assert session.duration_s == 2762.0
     assert (session.gap_s, session.gap_count) == (0.0, 0)
-    # time-weighted mean: 2400 s at 165, 360 s at 127, then 125.7 and 124.5 (1 s each, the
-    # end sample counts its second to the next sample) over 2762 s
-    tail = 75 + 52 * math.exp(-1 / 40) + 75 + 52 * math.exp(-2 / 40)
-    expected = (2400 * 165 + 360 * 127 + tail) / 2762
-    assert session.avg_hr_bpm == pytest.approx(expected)
-    assert sum(d for d, _ in session.hr_samples) == pytest.approx(2762.0)
+    # time-weighted mean over t 600..3362 (each sample 1 s): 2400 x 165, 360 x 127, 126..124
+    assert session.avg_hr_bpm == pytest.approx((2400 * 165 + 360 * 127 + 375) / 2763)
+    assert sum(d for d, _ in session.hr_samples) == pytest.approx(2763.0)
 
 
 def test_stop_from_a_high_hr_is_no_cool_down():
     s: Stream = []
-    _warm_up(s)
-    _segment(s, 2400, 165)  # t 600..2999
-    _segment(s, 600, lambda i: 75 + 90 * math.exp(-(i + 1) / 60))  # stop at t 3000
+    _hard_then_stop(s)  # hard t 600..2999, falling from t 3000
     (session,) = _detect(s)
-    # latest sample >= 165 - 3 = 162: 90 e^(-(i+1)/60) >= 87 -> i + 1 <= 2.03 -> t = 3001
-    assert session.end_t_s == 3001.0
-    # HRR60 = 90 (e^(-2/60) - e^(-62/60)) = 87.05 - 32.02 = 55.03
-    assert session.hrr60_bpm == pytest.approx(90 * (math.exp(-2 / 60) - math.exp(-62 / 60)))
-    assert session.hrr60_bpm == pytest.approx(55.03, abs=0.01)
+    # level 165; latest sample >= 162: 165 - 0.75 (i + 1) >= 162 -> i = 3 -> t = 3003
+    assert session.end_t_s == 3003.0
+    # end HR = mean of t 2993..3003 = (7 * 165 + 164.25 + 163.5 + 162.75 + 162) / 11
+    #        = 1807.5 / 11 = 164.318; 60 s later (t 3063, i = 63, linear): 165 - 0.75 * 64 = 117
+    # HRR60 = 47.32 (the exact drop from the stop at 165 would be 45)
+    assert session.hrr60_bpm == pytest.approx(1807.5 / 11 - 117)
     assert session.cooled_down is False
+
+
+def test_noisy_stop_is_found_within_seconds():
+    rng = random.Random(7)  # noqa: S311  (reproducible synthetic noise, not crypto)
+    for _ in range(5):
+        s: Stream = []
+        _hard_then_stop(s)
+        noisy = [(t, hr + rng.gauss(0.0, 2.0)) for t, hr in s]
+        (session,) = _detect(noisy)
+        assert 2990.0 <= session.end_t_s <= 3006.0
+        assert session.hrr60_bpm == pytest.approx(45.0, abs=5.0)
+        assert session.cooled_down is False
 
 
 def test_a_two_minute_gap_is_stitched():
     s: Stream = []
-    _warm_up(s)
-    _segment(s, 2400, 165)
-    _segment(s, 600, lambda i: 75 + 90 * math.exp(-(i + 1) / 60))
+    _hard_then_stop(s)
     gapped = _without(s, 1801.0, 1920.0)  # 1800 -> 1921: dt 121 s
     (session,) = _detect(gapped)
     assert (session.gap_s, session.gap_count) == (121.0, 1)
     assert session.start_t_s == 600.0
-    assert session.end_t_s == 3001.0
+    assert session.end_t_s == 3003.0
     assert session.hrr60_bpm is not None
     # the sample before the gap counts 5 s (the cap), the gap time adds no load
     full = _detect(s)[0]
     assert sum(d for d, _ in session.hr_samples) == pytest.approx(
         sum(d for d, _ in full.hr_samples) - 121 + 5
     )
-    ratio_trimp = banister_trimp(session.hr_samples, hr_rest_bpm=REST, hr_max_bpm=MAX, sex="male")
+    gap_trimp = banister_trimp(session.hr_samples, hr_rest_bpm=REST, hr_max_bpm=MAX, sex="male")
     full_trimp = banister_trimp(full.hr_samples, hr_rest_bpm=REST, hr_max_bpm=MAX, sex="male")
-    assert ratio_trimp < full_trimp
+    assert gap_trimp < full_trimp
 
 
 def test_a_ten_minute_gap_closes_the_session_at_the_last_sample():
     s: Stream = []
-    _warm_up(s)
-    _segment(s, 2700, 165)  # t 600..3299
-    _segment(s, 600, lambda i: 75 + 90 * math.exp(-(i + 1) / 60))
+    _hard_then_stop(s, hard_s=2700)  # hard t 600..3299
     gapped = _without(s, 1801.0, 2400.0)  # 1800 -> 2401: dt 601 s > 300 s
     first, second = _detect(gapped)
     assert (first.start_t_s, first.end_t_s) == (600.0, 1800.0)
@@ -244,8 +258,9 @@ def test_incremental_feeding_equals_batch_and_reports_on_the_closing_sample():
     assert detector.finish() == ()
     assert tuple(found) == detect_sessions(s, hr_rest_bpm=REST, hr_max_bpm=MAX)
     assert len(found) == 2
-    # first session's last hard sample 1499; the 61st second below the threshold closes it
-    assert closed_at == [1560.0]
+    # first session's last hard sample 1499; the 66th second below the threshold closes it
+    # (closing waits for HRR60 + half the 10-s smoothing window: 65 s)
+    assert closed_at == [1565.0]
 
 
 def test_detector_rejects_bad_samples():

@@ -195,6 +195,8 @@ class TrainingSettings:
         stitch_gap_s: 300, a gap of up to 5 min is stitched; a longer one closes the session
             at its last sample.
         hrr_s: 60, HRR60 = HR at the end of exercise - HR 60 s later (Cole et al. 1999).
+        hr_smoothing_s: 10, HR level for the end search and the two HRR60 readings is a 10-s
+            mean (trailing at the end, centred 60 s later), against 1-Hz strap noise.
         end_search_s: 180, the end of exercise is searched in the last 180 s before HR fell
             below the session threshold ...
         end_tolerance_bpm: 3.0, ... as the latest sample within 3 bpm of that stretch's
@@ -238,6 +240,7 @@ class TrainingSettings:
     max_sample_interval_s: float = 5.0
     stitch_gap_s: float = 300.0
     hrr_s: float = 60.0
+    hr_smoothing_s: float = 10.0
     end_search_s: float = 180.0
     end_tolerance_bpm: float = 3.0
     cool_down_window_s: float = 300.0
@@ -262,6 +265,7 @@ class TrainingSettings:
             "min_session_s",
             "max_sample_interval_s",
             "hrr_s",
+            "hr_smoothing_s",
             "end_search_s",
             "cool_down_window_s",
             "srpe_min_pairs",

@@ -22,14 +22,18 @@ Detection (project defaults, configurable)
 End of exercise
     HR takes minutes to fall below 50 % HRR after a hard stop, so the last sample above the
     threshold is too late to be "the end". The end of exercise is the **latest sample within
-    ``end_tolerance_bpm`` (3 bpm) of the highest HR in the last ``end_search_s`` (180 s)
-    before HR fell below the threshold**: the stop after a hard finish, the last steady sample
-    after a cool-down. When the stream stops while HR is still above the threshold (gap or
-    end of stream), the session ends honestly at its last sample.
+    ``end_tolerance_bpm`` (3 bpm) of the highest level in the last ``end_search_s`` (180 s)
+    before HR fell below the threshold**, the level being the highest ``hr_smoothing_s``
+    (10 s) centred mean HR (so one noisy beat does not set it): the stop after a hard finish,
+    the last steady sample after a cool-down. A 1-Hz strap with ~2 bpm noise puts the end
+    within a few seconds of the stop. When the stream stops while HR is still above the
+    threshold (gap or end of stream), the session ends honestly at its last sample.
 
 HRR60 (shown, never scored)
-    ``HRR60 = HR(end of exercise) - HR(end + 60 s)``, linear interpolation between samples;
-    only when the strap stayed on (no gap) for those 60 s, else ``None`` (Cole et al. 1999:
+    ``HRR60 = HR(end of exercise) - HR(end + 60 s)``, where the first is the mean of the
+    ``hr_smoothing_s`` (10 s) up to the end and the second the 10-s centred mean around end +
+    60 s (1-Hz strap HR is noisy); only when the strap stayed on (no gap) for those 60 s, else
+    ``None`` (Cole et al. 1999:
     <= 12 bpm was abnormal after a clinical exercise test). In athletes HRR is ambiguous: it
     speeds up with fitness **and** with functional overreaching (Aubry et al. 2015; Bellenger
     et al. 2016, 2017), and depends on the preceding intensity and posture (Lamberts et al.
@@ -111,7 +115,7 @@ class DetectedSession:
             of :func:`.training_load.banister_trimp`).
         avg_hr_bpm: time-weighted mean HR of ``hr_samples``.
         max_hr_bpm: highest HR of ``hr_samples``.
-        end_hr_bpm: HR at the end of exercise.
+        end_hr_bpm: mean HR of the ``hr_smoothing_s`` (10 s) up to the end of exercise.
         hrr60_bpm: heart-rate recovery after 60 s, ``None`` when the strap did not stay on.
         cooled_down: cool-down verdict, ``None`` when unknown or not applicable.
         ended_by: why the session closed.
@@ -155,6 +159,18 @@ class DetectedSession:
             hrr60_bpm=self.hrr60_bpm,
             cooled_down=self.cooled_down,
         )
+
+
+def _mean_hr(buf: list[tuple[float, float]], t_lo: float, t_hi: float, i_hint: int) -> float:
+    """Mean HR of the samples with ``t_lo <= t <= t_hi``; ``buf[i_hint]`` when there are none."""
+    i = i_hint
+    while i > 0 and buf[i - 1][0] >= t_lo:
+        i -= 1
+    j = i_hint
+    while j + 1 < len(buf) and buf[j + 1][0] <= t_hi:
+        j += 1
+    values = [hr for t, hr in buf[i : j + 1] if t_lo <= t <= t_hi]
+    return math.fsum(values) / len(values) if values else buf[i_hint][1]
 
 
 class SessionDetector:
@@ -243,7 +259,7 @@ class SessionDetector:
                     self._dip_s = 0.0
                 else:
                     self._dip_s += min(dt, s.max_sample_interval_s)
-                    if self._dip_s > max(s.dip_tolerance_s, s.hrr_s):
+                    if self._dip_s > max(s.dip_tolerance_s, s.hrr_s + s.hr_smoothing_s / 2):
                         closed.extend(self._close(SessionEnd.HR_DROPPED))
                 return tuple(closed)
         if above:
@@ -280,7 +296,7 @@ class SessionDetector:
             if dt > cap:
                 gap_s -= dt
                 gap_count -= 1
-        start_t, end_t, end_hr = buf[0][0], buf[i_end][0], buf[i_end][1]
+        start_t, end_t = buf[0][0], buf[i_end][0]
         samples = tuple((durations[i], buf[i][1]) for i in range(i_end + 1))
         weight = math.fsum(d for d, _ in samples)
         avg = math.fsum(d * hr for d, hr in samples) / weight
@@ -294,7 +310,7 @@ class SessionDetector:
                 hr_samples=samples,
                 avg_hr_bpm=avg,
                 max_hr_bpm=max(hr for _, hr in samples),
-                end_hr_bpm=end_hr,
+                end_hr_bpm=self._end_hr(buf, i_end),
                 hrr60_bpm=self._hrr(buf, i_end) if has_tail else None,
                 cooled_down=self._cooled_down(buf, durations, i_end) if has_tail else None,
                 ended_by=reason,
@@ -303,15 +319,19 @@ class SessionDetector:
 
     def _exercise_end(self, buf: list[tuple[float, float]], i_above: int) -> int:
         s = self._settings
+        half = s.hr_smoothing_s / 2.0
         t_above = buf[i_above][0]
         i_first = i_above
         while i_first > 0 and buf[i_first - 1][0] >= t_above - s.end_search_s:
             i_first -= 1
-        peak = max(hr for _, hr in buf[i_first : i_above + 1])
-        i_end = i_above
-        while buf[i_end][1] < peak - s.end_tolerance_bpm:
-            i_end -= 1
-        return i_end
+        indices = range(i_first, i_above + 1)
+        level = max(_mean_hr(buf, buf[i][0] - half, buf[i][0] + half, i) for i in indices)
+        near = [i for i in indices if buf[i][1] >= level - s.end_tolerance_bpm]
+        return near[-1] if near else max(indices, key=lambda i: buf[i][1])
+
+    def _end_hr(self, buf: list[tuple[float, float]], i_end: int) -> float:
+        t_end = buf[i_end][0]
+        return _mean_hr(buf, t_end - self._settings.hr_smoothing_s, t_end, i_end)
 
     def _hrr(self, buf: list[tuple[float, float]], i_end: int) -> float | None:
         s = self._settings
@@ -320,9 +340,9 @@ class SessionDetector:
             if buf[j][0] - buf[j - 1][0] > s.max_sample_interval_s:
                 return None
             if buf[j][0] >= target:
-                (t0, h0), (t1, h1) = buf[j - 1], buf[j]
-                hr_after = h0 + (h1 - h0) * (target - t0) / (t1 - t0)
-                return buf[i_end][1] - hr_after
+                half = s.hr_smoothing_s / 2.0
+                after = _mean_hr(buf, target - half, target + half, j)
+                return self._end_hr(buf, i_end) - after
         return None
 
     def _cooled_down(
