@@ -301,3 +301,10 @@ def test_detected_session_to_record_and_load():
     assert load.trimp == pytest.approx(54.048, abs=0.01)
     with pytest.raises(ValueError, match="timezone-aware"):
         session.to_record(t0=datetime(2026, 3, 1))  # noqa: DTZ001
+
+
+@pytest.mark.parametrize(("t_s", "hr_bpm"), [(math.inf, 100.0), (1.0, True), (True, 100.0)])
+def test_detector_rejects_non_numbers(t_s, hr_bpm):
+    detector = SessionDetector(hr_rest_bpm=REST, hr_max_bpm=MAX)
+    with pytest.raises(ValueError, match="finite"):
+        detector.feed(t_s, hr_bpm)

@@ -234,8 +234,13 @@ class SessionDetector:
         Raises:
             ValueError: for a non-finite value or a time not after the previous sample.
         """
-        _require_finite(t_s, "t_s")
-        _require_finite(hr_bpm, "hr_bpm")
+        if (
+            type(t_s) is bool
+            or type(hr_bpm) is bool
+            or not (math.isfinite(t_s) and math.isfinite(hr_bpm))
+        ):
+            _require_finite(t_s, "t_s")
+            _require_finite(hr_bpm, "hr_bpm")
         s = self._settings
         if self._last_t is not None and not t_s > self._last_t:
             msg = f"samples must be in increasing time order, got {t_s} after {self._last_t}"
