@@ -932,3 +932,46 @@ def test_results_serialise_to_json():
     assert decoded["advice"]["kind"] == "active_recovery"
     assert decoded["session"]["method"] == "srpe_default"
     assert decoded["session"]["vendor_name"] == "polar"
+
+
+def test_pipeline_from_strap_stream_to_advice():
+    from physiology.training_session import detect_sessions  # noqa: PLC0415
+
+    # 90 days of a 70-TRIMP routine, then this morning's strap run merged with the watch copy
+    loads = {D0 - timedelta(days=k): 70.0 for k in range(2, 92) if k % 7 not in {0, 3}}
+    stream = [(float(t), 80.0) for t in range(300)]
+    stream += [(float(t), 150.0) for t in range(300, 300 + 3600)]  # 60 min at 90 % HRR
+    stream += [(float(t), 70.0) for t in range(3900, 4200)]
+    (found,) = detect_sessions(stream, hr_rest_bpm=60.0, hr_max_bpm=160.0)
+    t0 = datetime(2026, 2, 28, 6, 0, tzinfo=UTC)  # yesterday 07:00 in Amsterdam
+    strap = found.to_record(t0=t0, sport="running")
+    watch = _record(start=strap.start, duration_s=3600.0, source="garmin_connect", avg_hr_bpm=149.0)
+    sessions = merge_sessions([watch, strap])
+    assert [s.source for s in sessions] == ["strap"]
+    day_loads = daily_load(sessions, tz=TZ, profile=PROFILE)
+    yesterday = D0 - timedelta(days=1)
+    # 60 min at HRr 0.9: 60 * 0.9 * 0.64 * e^(1.728) = 194.6 (+ the end sample's second)
+    assert day_loads[yesterday] == pytest.approx(60 * 0.9 * 0.64 * math.exp(1.728), rel=1e-3)
+    loads.update(day_loads)
+    tl = fitness_fatigue(loads, D0)
+    history = training_history(loads, D0)
+    assert history.hard_session_yesterday
+    window = supercompensation_window(
+        days_since_hard_session=history.days_since_hard_session,
+        days_since_last_session=history.days_since_last_session,
+        tsb=tl.tsb if tl.form_reliable else None,
+        ctl=tl.ctl_yesterday if tl.form_reliable else None,
+        readiness_score=78.0,
+        hrv_below_normal=False,
+    )
+    assert window.state is TrainingWindow.RECOVERING
+    advice = daily_advice(
+        window=window.state,
+        readiness_score=78.0,
+        has_morning_measurement=True,
+        hard_session_yesterday=history.hard_session_yesterday,
+        last_session_no_cool_down=found.cooled_down is False,
+        training_days_recent=history.training_days_recent,
+    )
+    assert advice.kind is AdviceKind.PROTEIN
+    assert advice.reasons == (AdviceReason.RECOVERING, AdviceReason.HARD_SESSION_YESTERDAY)

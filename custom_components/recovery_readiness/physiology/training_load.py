@@ -152,7 +152,8 @@ class TrainingSettings:
         form_min_history_days: 84, without a seed, form (TSB) is trusted from two CTL time
             constants of history on (CTL then holds 1 - (41/42)^84 = 86 % of a steady load).
 
-    Hard session and window (module docstring of :func:`supercompensation_window`):
+    Hard session and window (docstrings of :func:`training_history` and
+    :func:`supercompensation_window`):
         hard_load_ctl_ratio: 2.0, a day is *hard* when its load is at least twice the CTL
             entering it (twice the average daily load of the last six weeks) ...
         hard_load_min_trimp: 100.0, ... and at least 100 TRIMP (about 60 min at 70 % HRR for
