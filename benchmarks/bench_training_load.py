@@ -1,0 +1,232 @@
+"""Time session analysis of a 2-hour run and CTL/ATL/TSB over 5 years against trivial references.
+
+Stages (each the median of ``--repeat`` runs; ratios are against a reference computed in the
+same run, so the numbers travel between machines):
+
+``fmean-2h``       reference: one pass of ``statistics.fmean`` over the 7,200 HR values of the run
+``detect-2h``      ``detect_sessions`` over the whole stream: 10-min warm-up, 2-h run at 1 Hz with
+                   intervals and a 2-min strap gap, 5-min cool-down, 5 min standing (target
+                   <= 100 ms: it runs once when a session closes)
+``feed-per-sample`` the same stream fed sample by sample to ``SessionDetector``; reported per
+                   sample, ratio against fmean-2h per value (target <= 20 us: it runs on the
+                   event loop for every notification)
+``trimp-2h``       ``banister_trimp`` over the detected session's samples
+``fmean-5y``       reference: ``statistics.fmean`` over 1,826 daily loads
+``ctl-5y``         ``fitness_fatigue`` for the last day of 5 years of daily load (target <= 5 ms)
+``history-5y``     ``training_history`` for the same day
+``merge-5y``       ``merge_sessions`` over 5 years of sessions reported by two sources each
+
+Timings are printed, never asserted. Usage::
+
+    python benchmarks/bench_training_load.py [--repeat 7] [--markdown]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+sys.path.insert(
+    0, str(Path(__file__).resolve().parents[1] / "custom_components" / "recovery_readiness")
+)
+
+from physiology.training_load import (
+    SessionRecord,
+    banister_trimp,
+    fitness_fatigue,
+    merge_sessions,
+    training_history,
+)
+from physiology.training_session import SessionDetector, detect_sessions
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+REST, MAX = 50.0, 190.0
+DAYS = 1826
+TARGET_DETECT_MS = 100.0
+TARGET_FEED_US = 20.0
+TARGET_CTL_MS = 5.0
+
+
+def make_run(seed: int = 2026) -> list[tuple[float, float]]:
+    """Warm-up, 2-h run with 6 x 4-min intervals and a 2-min gap, cool-down, standing."""
+    rng = random.Random(seed)
+    stream: list[tuple[float, float]] = []
+    t = 0.0
+
+    def add(seconds: int, hr: Callable[[int], float]) -> None:
+        nonlocal t
+        for i in range(seconds):
+            stream.append((t, hr(i) + rng.gauss(0.0, 1.5)))
+            t += 1.0
+
+    add(600, lambda i: 70 + 45 * i / 600)
+    for block in range(6):
+        add(600, lambda _i: 150.0)
+        add(240, lambda _i: 172.0)
+        if block == 2:
+            t += 120.0  # strap gap, stitched
+    add(7200 - 6 * 840 - 120, lambda _i: 150.0)
+    add(300, lambda _i: 127.0)
+    add(300, lambda i: 75 + 52 * math.exp(-(i + 1) / 40))
+    return stream
+
+
+def make_daily_load(first: date, days: int, seed: int = 2026) -> dict[date, float]:
+    """5 sessions a week, TRIMP ~ N(90, 35) clipped at 20, a hard one on Saturdays."""
+    rng = random.Random(seed)
+    loads: dict[date, float] = {}
+    for i in range(days):
+        day = first + timedelta(days=i)
+        if day.weekday() in {0, 4}:
+            continue
+        base = 180.0 if day.weekday() == 5 else 90.0
+        loads[day] = max(20.0, rng.gauss(base, 35.0))
+    return loads
+
+
+def make_sessions(loads: dict[date, float]) -> list[SessionRecord]:
+    out: list[SessionRecord] = []
+    for day in loads:
+        start = datetime(day.year, day.month, day.day, 7, 0, tzinfo=UTC)
+        out.append(
+            SessionRecord(
+                start=start, duration_s=3600.0, source="strap", hr_samples=((3600.0, 140.0),)
+            )
+        )
+        out.append(
+            SessionRecord(
+                start=start + timedelta(minutes=1),
+                duration_s=3540.0,
+                source="garmin_connect",
+                avg_hr_bpm=141.0,
+                vendor_load=120.0,
+            )
+        )
+    return out
+
+
+def median_s(func: Callable[[], object], repeat: int, inner: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(inner):
+            func()
+        times.append((time.perf_counter() - start) / inner)
+    return statistics.median(times)
+
+
+def feed_all(stream: list[tuple[float, float]]) -> int:
+    detector = SessionDetector(hr_rest_bpm=REST, hr_max_bpm=MAX)
+    found = 0
+    for t_s, hr_bpm in stream:
+        found += len(detector.feed(t_s, hr_bpm))
+    return found + len(detector.finish())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args()
+
+    stream = make_run()
+    run_hr = [hr for t, hr in stream if 600 <= t < 600 + 7200]
+    (session,) = detect_sessions(stream, hr_rest_bpm=REST, hr_max_bpm=MAX)
+    first = date(2021, 1, 1)
+    loads = make_daily_load(first, DAYS)
+    last = first + timedelta(days=DAYS - 1)
+    load_values = list(loads.values())
+    sessions = make_sessions(loads)
+
+    ref_2h = median_s(lambda: statistics.fmean(run_hr), args.repeat, 50)
+    ref_5y = median_s(lambda: statistics.fmean(load_values), args.repeat, 200)
+    feed_s = median_s(lambda: feed_all(stream), args.repeat, 1)
+    ref_per_value = ref_2h / len(run_hr)
+    stages = [
+        (
+            "detect-2h",
+            median_s(
+                lambda: detect_sessions(stream, hr_rest_bpm=REST, hr_max_bpm=MAX), args.repeat, 1
+            ),
+            ref_2h,
+            "fmean-2h",
+        ),
+        ("feed-per-sample", feed_s / len(stream), ref_per_value, "fmean-2h per value"),
+        (
+            "trimp-2h",
+            median_s(
+                lambda: banister_trimp(
+                    session.hr_samples, hr_rest_bpm=REST, hr_max_bpm=MAX, sex="male"
+                ),
+                args.repeat,
+                5,
+            ),
+            ref_2h,
+            "fmean-2h",
+        ),
+        (
+            "ctl-5y",
+            median_s(lambda: fitness_fatigue(loads, last), args.repeat, 20),
+            ref_5y,
+            "fmean-5y",
+        ),
+        (
+            "history-5y",
+            median_s(lambda: training_history(loads, last), args.repeat, 5),
+            ref_5y,
+            "fmean-5y",
+        ),
+        (
+            "merge-5y",
+            median_s(lambda: merge_sessions(sessions), args.repeat, 1),
+            ref_5y,
+            "fmean-5y",
+        ),
+    ]
+    if args.markdown:
+        print(
+            f"Python {platform.python_version()} on {platform.machine()}, median of {args.repeat}"
+        )
+        print()
+        print("| stage | median | ratio to its reference |")
+        print("|---|---:|---:|")
+        print(f"| fmean-2h (reference, {len(run_hr)} values) | {ref_2h * 1e3:.4f} ms | 1.0x |")
+        print(f"| fmean-5y (reference, {len(load_values)} values) | {ref_5y * 1e3:.4f} ms | 1.0x |")
+        for name, took, ref, ref_name in stages:
+            print(f"| {name} | {took * 1e3:.4f} ms | {took / ref:.1f}x {ref_name} |")
+    else:
+        print(f"{'stage':<17}{'median':>14}{'ratio':>10}")
+        print(f"{'fmean-2h':<17}{ref_2h * 1e3:>12.4f}ms{1.0:>9.1f}x")
+        print(f"{'fmean-5y':<17}{ref_5y * 1e3:>12.4f}ms{1.0:>9.1f}x")
+        for name, took, ref, _ in stages:
+            print(f"{name:<17}{took * 1e3:>12.4f}ms{took / ref:>9.1f}x")
+    timings = {name: took for name, took, _, _ in stages}
+    checks = [
+        ("detect-2h", timings["detect-2h"] * 1e3, TARGET_DETECT_MS, "ms"),
+        ("feed-per-sample", timings["feed-per-sample"] * 1e6, TARGET_FEED_US, "us"),
+        ("ctl-5y", timings["ctl-5y"] * 1e3, TARGET_CTL_MS, "ms"),
+    ]
+    print()
+    for name, value, target, unit in checks:
+        verdict = "met" if value <= target else "NOT met"
+        print(f"{name} {value:.3f} {unit} vs target {target:.0f} {unit}: {verdict}")
+    print(
+        f"session {session.duration_s / 60:.1f} min, gap {session.gap_s:.0f} s, "
+        f"HRR60 {session.hrr60_bpm}, cooled_down {session.cooled_down}; "
+        f"{len(loads)} training days, {len(sessions)} source sessions -> "
+        f"{len(merge_sessions(sessions))} merged"
+    )
+
+
+if __name__ == "__main__":
+    main()
