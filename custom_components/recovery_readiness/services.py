@@ -173,7 +173,7 @@ async def _async_import_history(call: ServiceCall) -> ServiceResponse:
         )
     except ImportFileError as err:
         raise _import_error(key=err.key, **err.placeholders) from err
-    imported = profile.async_add_measurements(parsed.measurements)
+    imported = await profile.async_add_measurements(parsed.measurements)
     reasons: dict[str, Any] = {}
     for row in parsed.rejected:
         reasons[row.reason] = reasons.get(row.reason, 0) + 1

@@ -187,10 +187,9 @@ class ProfileRuntime(EntryRuntime):
         """Start (or restart) the morning measurement."""
         self.measurement.async_start(trigger)
 
-    @callback
-    def async_add_measurements(self, new: tuple[StoredMeasurement, ...]) -> int:
-        """Add measurements (imports); return how many were new."""
-        added = self.readiness.add(new)
+    async def async_add_measurements(self, new: tuple[StoredMeasurement, ...]) -> int:
+        """Add measurements (imports) and write them; return how many were new."""
+        added = await self.readiness.async_add(new)
         if added:
             self._publish()
         return added
@@ -199,8 +198,16 @@ class ProfileRuntime(EntryRuntime):
 
     @callback
     def _on_measurement_result(self, m: StoredMeasurement | None, reason: str | None) -> None:
+        self.hass.async_create_task(
+            self._async_measurement_result(m, reason), f"{DOMAIN} measurement result"
+        )
+
+    async def _async_measurement_result(
+        self, m: StoredMeasurement | None, reason: str | None
+    ) -> None:
+        """Store an accepted measurement, then publish it and fire the completed event."""
         if m is not None:
-            self.readiness.add((m,))
+            await self.readiness.async_add((m,))
         self._publish()
         self.hass.bus.async_fire(
             EVENT_MEASUREMENT_COMPLETED, self.report.measurement_completed_event(m, reason)

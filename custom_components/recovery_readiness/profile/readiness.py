@@ -52,9 +52,12 @@ class ReadinessTracker:
         """Write the history now (unload: a reload must find what was just added)."""
         await self.store.async_save(self.history)
 
-    @callback
-    def add(self, new: tuple[StoredMeasurement, ...]) -> int:
-        """Add measurements (deduplicated) and schedule a save; return how many were new."""
+    async def async_add(self, new: tuple[StoredMeasurement, ...]) -> int:
+        """Add measurements (deduplicated) and write them; return how many were new.
+
+        The file is written before this returns: what a user is told is stored (an import's
+        response, a completed measurement) is on disk, also after a power cut right after.
+        """
         known = {m.key for m in self.history}
         fresh: list[StoredMeasurement] = []
         for m in new:
@@ -63,7 +66,7 @@ class ReadinessTracker:
                 fresh.append(m)
         if fresh:
             self.history = tuple(sorted((*self.history, *fresh), key=lambda m: m.measured_at))
-            self.store.async_schedule_save(lambda: self.history)
+            await self.store.async_save(self.history)
         return len(fresh)
 
     def has_today(self) -> bool:

@@ -184,6 +184,7 @@ class SleepTracker:
                     {"start": _iso_local(other_start), "end": _iso_local(other_end)},
                 )
         self._add_episode(StoredEpisode(start=start_utc, end=end_utc, origin="service"))
+        await self._store.async_save(self._history_for_save())  # on disk before the reply
         self._recompute(now, announce=True)
         self._update_window(now)
         self._publish()

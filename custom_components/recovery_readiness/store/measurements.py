@@ -13,9 +13,11 @@ Schema (major 1, minor 2)::
       ]
     }
 
-Minor 2 added ``day``; minor-1 files read unchanged. Rows that cannot be read are skipped, and
-then (as when a newer minor version is read) the file is first copied aside, so a later save
-never silently drops data.
+Minor 2 added ``day``; minor-1 files read unchanged. A file without the ``measurements`` list,
+or in which no row can be read, fails the schema check and is kept aside with a repair issue
+(`store.async_load_or_quarantine`). Rows that cannot be read are skipped, and then (as when a
+newer minor version is read) the file is first copied aside, so a later save never silently
+drops data.
 
 Only accepted measurements are stored; a rejected or partial measurement never is. Five years of
 daily measurements are about 1,800 rows (benchmarks/bench_readiness_store.py measures the file).
@@ -33,7 +35,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN, LOGGER
-from . import HISTORY_MAJOR_VERSION, HistoryStore, async_remove_history
+from . import HISTORY_MAJOR_VERSION, HistoryStore, async_remove_history, rows_check
 
 STORAGE_VERSION: Final = HISTORY_MAJOR_VERSION
 STORAGE_MINOR_VERSION: Final = 2
@@ -129,6 +131,11 @@ def skipped_rows(data: dict[str, Any]) -> int:
     return sum(1 for raw in rows if measurement_from_json(raw) is None)
 
 
+def schema_check(data: dict[str, Any]) -> str | None:
+    """None when ``data`` is a readiness history (a list of rows, not all malformed)."""
+    return rows_check(data, "measurements", lambda raw: measurement_from_json(raw) is not None)
+
+
 def history_from_json(data: dict[str, Any]) -> tuple[StoredMeasurement, ...]:
     """Read stored data; malformed rows are skipped with a warning, never fatal."""
     rows = data.get("measurements")
@@ -154,6 +161,7 @@ class MeasurementStore:
             minor_version=STORAGE_MINOR_VERSION,
             normalize=lambda data: history_to_json(history_from_json(data)),
             skipped=skipped_rows,
+            validate=schema_check,
             what="readiness",
             profile=profile,
         )
@@ -168,7 +176,7 @@ class MeasurementStore:
         self._store.async_delay_save(lambda: history_to_json(history_fn()), SAVE_DELAY_S)
 
     async def async_save(self, history: Iterable[StoredMeasurement]) -> None:
-        """Save now (on unload, so a reload reads what was just added)."""
+        """Save now: before a user is told something is stored, and on unload."""
         await self._store.async_save(history_to_json(history))
 
 

@@ -16,6 +16,8 @@ Schema (major 1, minor 1)::
 
 ``confirmed_at`` is the last instant the source was known to report "asleep" (refreshed at every
 save while it does, so also at shutdown); an episode whose end is unknown is closed there.
+A file without the ``episodes`` list, or in which no episode can be read, fails the schema check
+and is kept aside with a repair issue (`store.async_load_or_quarantine`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN, LOGGER
-from . import HISTORY_MAJOR_VERSION, HistoryStore, async_remove_history
+from . import HISTORY_MAJOR_VERSION, HistoryStore, async_remove_history, rows_check
 
 STORAGE_VERSION: Final = HISTORY_MAJOR_VERSION
 STORAGE_MINOR_VERSION: Final = 1
@@ -101,6 +103,11 @@ def skipped_episodes(data: dict[str, Any]) -> int:
     return sum(1 for r in raw if _episode(r) is None) if isinstance(raw, list) else 1
 
 
+def schema_check(data: dict[str, Any]) -> str | None:
+    """None when ``data`` is a sleep history (an episode list, not all malformed)."""
+    return rows_check(data, "episodes", lambda raw: _episode(raw) is not None)
+
+
 def history_from_json(data: dict[str, Any]) -> SleepHistory:
     """Read stored data; malformed episodes are skipped with a warning, never fatal."""
     parsed = [_episode(raw) for raw in data.get("episodes") or []]
@@ -160,6 +167,7 @@ class SleepStore:
             minor_version=STORAGE_MINOR_VERSION,
             normalize=lambda data: history_to_json(history_from_json(data)),
             skipped=skipped_episodes,
+            validate=schema_check,
             what="sleep",
             profile=profile or entry_id,
         )
@@ -174,7 +182,7 @@ class SleepStore:
         self._store.async_delay_save(lambda: history_to_json(history_fn()), SAVE_DELAY_S)
 
     async def async_save(self, history: SleepHistory) -> None:
-        """Save now (on unload)."""
+        """Save now: before a user is told an episode is stored, and on unload."""
         await self._store.async_save(history_to_json(history))
 
 
