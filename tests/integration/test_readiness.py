@@ -422,3 +422,27 @@ async def test_import_of_the_welltory_export(hass: HomeAssistant, shared_data: P
     )
     assert again["imported"] == 0
     assert again["duplicates"] == first["imported"]
+
+
+async def test_an_accepted_measurement_is_written_before_its_completed_event(
+    hass: HomeAssistant, hass_storage: dict[str, Any], emulated_strap: EmulatedStrap
+) -> None:
+    person, manager = await _setup(hass, emulated_strap)
+    assert manager.link.strap is not None
+    clock = StrapClock(manager.link.strap)
+    key = storage_key(person.entry_id)
+    stored_at_event: list[list[dict[str, Any]]] = []
+    hass.bus.async_listen(
+        EVENT_MEASUREMENT_COMPLETED,
+        lambda _event: stored_at_event.append(
+            list(hass_storage.get(key, {}).get("data", {}).get("measurements", []))
+        ),
+    )
+
+    await _stream(emulated_strap, clock, 200)
+    await _until(lambda: len(stored_at_event) == 1)
+
+    # A kill -9 right after the event (no delayed save ran) still finds the measurement.
+    [row] = stored_at_event[0]
+    assert row["source"] == "strap"
+    assert row["rmssd_ms"] == pytest.approx(_rmssd_by_hand(list(RR_MS) * 20), rel=0.02)

@@ -9,6 +9,7 @@ deliberately broken copies, so a check that cannot fail would be noticed.
 from __future__ import annotations
 
 import ast
+import fnmatch
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -146,7 +147,9 @@ def used_translation_keys(source: str, module: str) -> set[str]:  # noqa: C901  
                 elif module in ENTITY_PLATFORMS:
                     used.add(f"entity.{module}.{key}.name")
             if fname == "async_abort" and (reason := _string_kw(node, "reason")):
-                used.add(f"config.abort.{reason}")
+                # A repairs fix flow's abort lives under the issue it fixes (any issue).
+                section = "issues.*.fix_flow" if module == "repairs" else "config"
+                used.add(f"{section}.abort.{reason}")
             if fname == "async_show_form" and (step := _string_kw(node, "step_id")):
                 flow = "options" if id(node) in options_nodes else "config"
                 used.add(f"{flow}.step.{step}")
@@ -174,7 +177,9 @@ def missing_translations(en: Mapping[str, Any], component: Path = COMPONENT) -> 
         for path in sorted(component.rglob("*.py"))
         if "physiology" not in path.parts and "strap" not in path.parts
         for key in sorted(used_translation_keys(path.read_text(encoding="utf-8"), path.stem))
-        if key not in present and key not in prefixes
+        if key not in present
+        and key not in prefixes
+        and not ("*" in key and fnmatch.filter(present, key))
     ]
     services = component / "services.yaml"
     if services.exists():

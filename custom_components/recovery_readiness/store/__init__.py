@@ -94,13 +94,14 @@ def kept_files(hass: HomeAssistant, key: str) -> list[str]:
     return [name for name in listed.split(KEPT_SEPARATOR) if name]
 
 
-async def async_load_or_quarantine(
+async def async_load_or_quarantine(  # noqa: PLR0913  (keyword-only description of one store)
     hass: HomeAssistant,
     store: Store[dict[str, Any]],
     *,
     what: str,
     profile: str,
     validate: Callable[[dict[str, Any]], str | None] | None = None,
+    entry_id: str | None = None,
 ) -> dict[str, Any] | None:
     """Return the Store's data; move an unreadable or invalid file aside and raise a repair.
 
@@ -115,6 +116,7 @@ async def async_load_or_quarantine(
         what: translated placeholder naming the history (e.g. "sleep", "readiness").
         profile: the profile's name, for the repair issue.
         validate: data -> None when it matches the schema, else the reason it does not.
+        entry_id: the profile's config entry, reloaded when the repair restores the file.
     """
     try:
         data: Any = await store.async_load()
@@ -151,7 +153,11 @@ async def async_load_or_quarantine(
             "what": what,
             "kept": KEPT_SEPARATOR.join(files),
         },
-        data={"key": store.key, "path": store.path},
+        data={
+            "path": store.path,
+            "entry_id": entry_id,
+            "kept": KEPT_SEPARATOR.join(files),
+        },
     )
     return None
 
@@ -173,6 +179,7 @@ class HistoryStore(Store[dict[str, Any]]):
         validate: Callable[[dict[str, Any]], str | None],
         what: str,
         profile: str,
+        entry_id: str | None = None,
     ) -> None:
         """Bind to a Store key.
 
@@ -185,6 +192,7 @@ class HistoryStore(Store[dict[str, Any]]):
             validate: data -> None when it matches the schema, else why not (kept aside).
             what: the history's name in messages and the repair issue ("sleep", "readiness").
             profile: the profile's name, for messages and the repair issue.
+            entry_id: the profile's config entry (the repair's restore reloads it).
         """
         super().__init__(hass, HISTORY_MAJOR_VERSION, key, minor_version=minor_version)
         self._normalize = normalize
@@ -192,9 +200,10 @@ class HistoryStore(Store[dict[str, Any]]):
         self._validate = validate
         self._what = what
         self._profile = profile
+        self._entry_id = entry_id
 
     async def _async_migrate_func(
-        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
+        self, old_major_version: int, old_minor_version: int, old_data: Any
     ) -> dict[str, Any]:
         """Bring older (or newer-minor) data to this release's schema.
 
@@ -222,7 +231,12 @@ class HistoryStore(Store[dict[str, Any]]):
     async def async_load_history(self) -> dict[str, Any] | None:
         """Load for use: None when empty or kept aside; a copy is kept before lossy reads."""
         data = await async_load_or_quarantine(
-            self.hass, self, what=self._what, profile=self._profile, validate=self._validate
+            self.hass,
+            self,
+            what=self._what,
+            profile=self._profile,
+            validate=self._validate,
+            entry_id=self._entry_id,
         )
         if data is not None and self._skipped(data):
             await async_keep_copy(self.hass, self, "malformed rows are skipped")

@@ -162,6 +162,7 @@ class MeasurementStore:
             normalize=lambda data: history_to_json(history_from_json(data)),
             skipped=skipped_rows,
             validate=schema_check,
+            entry_id=entry_id,
             what="readiness",
             profile=profile,
         )

@@ -168,6 +168,7 @@ class SleepStore:
             normalize=lambda data: history_to_json(history_from_json(data)),
             skipped=skipped_episodes,
             validate=schema_check,
+            entry_id=entry_id,
             what="sleep",
             profile=profile or entry_id,
         )
