@@ -6,6 +6,7 @@ translated `ServiceValidationError` for an unknown or unloaded profile.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +45,7 @@ ATTR_END: Final = "end"
 ATTR_PATH: Final = "path"
 ATTR_USER_CODE: Final = "user_code"
 MAX_REJECTED_IN_RESPONSE: Final = 50
+ERR_DATE_OUT_OF_RANGE: Final = "date_out_of_range"
 
 LOG_SLEEP_SCHEMA: Final = vol.Schema(
     {
@@ -88,9 +90,11 @@ async def _async_log_sleep(call: ServiceCall) -> None:
     runtime = async_get_profile(call.hass, call.data[ATTR_PROFILE])
     assert runtime.sleep is not None  # noqa: S101  (loaded profiles have their sleep part)
     try:
-        await runtime.sleep.async_log_sleep(
-            _local(call.data[ATTR_START]), _local(call.data[ATTR_END])
-        )
+        try:
+            start, end = _local(call.data[ATTR_START]), _local(call.data[ATTR_END])
+        except (OverflowError, ValueError) as err:  # year 1 or 9999 shifted out of range
+            raise SleepLogError(ERR_DATE_OUT_OF_RANGE) from err
+        await runtime.sleep.async_log_sleep(start, end)
     except SleepLogError as err:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -143,7 +147,11 @@ def _import_error(key: str, **placeholders: str) -> ServiceValidationError:
 
 
 def _read_text(path: Path) -> str:
-    if path.stat().st_size > MAX_FILE_BYTES:
+    """Read a regular file (a FIFO or device would block or never end) of bounded size."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise _import_error(key="not_a_file", path=str(path))
+    if info.st_size > MAX_FILE_BYTES:
         raise _import_error(key="too_large", path=str(path), limit_mb=str(MAX_FILE_BYTES // 2**20))
     return path.read_text(encoding="utf-8-sig")
 

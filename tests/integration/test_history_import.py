@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from datetime import UTC, time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -105,3 +105,120 @@ def test_an_unknown_layout_is_refused_naming_its_columns():
         _parse("when,value\n1,2\n")
     assert err.value.key == "unknown_layout"
     assert err.value.placeholders == {"columns": "value, when"}
+
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+
+
+def _parse_now(text: str, **kw):
+    return parse_history_csv(text, tz=AMS, daily_time=time(7, 30), now=NOW, **kw)
+
+
+def test_absurd_daily_values_and_dates_are_rejected_per_row_with_a_reason():
+    text = (
+        "date,rmssd_ms,resting_hr_bpm\n"
+        "2026-05-01,100000,50\n"
+        "2026-05-02,0.0001,50\n"
+        "2026-05-03,1e308,50\n"
+        "2026-05-04,45,10000\n"
+        "0001-01-01,45,50\n"
+        "1700-01-01,45,50\n"
+        "2030-01-01,45,50\n"
+        "9999-12-31,45,50\n"
+        "1999-12-31,45,50\n"
+        "2026-06-02,45,50\n"
+        "2000-01-01,45,50\n"
+        "2026-06-01,300,25\n"
+        "2026-05-31,3,150\n"
+    )
+    parsed = _parse_now(text)
+    assert [(r.line, r.reason) for r in parsed.rejected] == [
+        (2, "implausible_rmssd"),
+        (3, "implausible_rmssd"),
+        (4, "implausible_rmssd"),
+        (5, "implausible_hr"),
+        (6, "date_too_old"),
+        (7, "date_too_old"),
+        (8, "date_in_future"),
+        (9, "date_in_future"),
+        (10, "date_too_old"),
+        (11, "date_in_future"),
+    ]
+    assert [m.day.isoformat() for m in parsed.measurements] == [
+        "2000-01-01",
+        "2026-06-01",
+        "2026-05-31",
+    ]
+
+
+def test_absurd_recordings_are_rejected_per_row_with_a_reason():
+    good = " ".join(map(str, _rr_series()))
+    fast = " ".join(str(round(350 + 5 * math.sin(i))) for i in range(400))  # 171 bpm, 140 s
+    huge = " ".join(str(100000 + 50000 * (i % 2)) for i in range(100))  # no beat plausible
+    long_rr = _rr_series(30_000)  # 30,000 beats: about 8 h as one "morning measurement"
+    text = (
+        "timestamp,rr_ms\n"
+        f"2026-05-01T07:00:00+02:00,{fast}\n"
+        f"2026-05-02T07:00:00+02:00,{huge}\n"
+        f"2026-05-03T07:00:00+02:00,{' '.join(map(str, long_rr[:20_000]))}\n"
+        f"0001-01-01T07:00:00,{good}\n"
+        f"9999-12-31T23:59:59-05:00,{good}\n"
+        f"2026-06-01T14:30:00+00:00,{good}\n"  # later today than now
+        f"2026-06-01T12:04:00+00:00,{good}\n"  # within the clock skew
+        f"2026-05-04T07:00:00+02:00,{good}\n"
+    )
+    parsed = _parse_now(text)
+    assert [(r.line, r.reason) for r in parsed.rejected] == [
+        (2, "implausible_hr"),
+        (3, "too_short"),  # every interval is an artefact: nothing left to measure
+        (4, "recording_too_long"),
+        (5, "date_too_old"),
+        (6, "date_in_future"),
+        (7, "date_in_future"),
+    ]
+    assert len(parsed.measurements) == 2
+
+
+def test_a_field_beyond_the_csv_limit_rejects_only_its_row():
+    good = " ".join(map(str, _rr_series()))
+    giant = " ".join(["1000"] * 100_000)  # about 500,000 characters in one field
+    text = (
+        "timestamp,rr_ms\n"
+        f"2026-05-01T07:00:00+02:00,{good}\n"
+        f'2026-05-02T07:00:00+02:00,"{giant}"\n'
+        f"2026-05-03T07:00:00+02:00,{good}\n"
+    )
+    parsed = _parse_now(text)
+    assert [(r.line, r.reason) for r in parsed.rejected] == [(3, "field_too_large")]
+    assert len(parsed.measurements) == 2
+
+
+def test_an_unbalanced_quote_is_reported_at_the_line_where_it_opens():
+    text = 'date,rmssd_ms\n2026-05-01,40\n2026-05-02,"41\n2026-05-03,42\n2026-05-04,43\n'
+    parsed = _parse_now(text)
+    assert [(r.line, r.reason) for r in parsed.rejected] == [(3, "unbalanced_quote")]
+    assert [m.rmssd_ms for m in parsed.measurements] == [40.0]
+
+
+def test_a_stray_quote_inside_a_field_rejects_its_row():
+    text = 'date,rmssd_ms\n2026-05-01,"40"x\n2026-05-02,41\n'
+    parsed = _parse_now(text)
+    assert [(r.line, r.reason) for r in parsed.rejected] == [(2, "malformed_row")]
+    assert [m.rmssd_ms for m in parsed.measurements] == [41.0]
+
+
+def test_nonexistent_local_times_are_reported_as_such_not_as_duplicates():
+    good = " ".join(map(str, _rr_series()))
+    text = (
+        "timestamp,rr_ms\n"
+        f"2026-03-29T02:15:00,{good}\n"  # Amsterdam skips 02:00-03:00 that night
+        f"2026-03-29T02:45:00,{good}\n"
+        f"2026-03-29T03:15:00,{good}\n"
+        f"2026-10-25T02:30:00,{good}\n"  # the repeated hour exists (first occurrence)
+    )
+    parsed = _parse_now(text.replace("2026-10-25", "2026-05-25"))
+    assert [(r.line, r.reason) for r in parsed.rejected] == [
+        (2, "nonexistent_local_time"),
+        (3, "nonexistent_local_time"),
+    ]
+    assert len(parsed.measurements) == 2

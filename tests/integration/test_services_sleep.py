@@ -96,6 +96,14 @@ async def test_logged_night_is_recorded_at_once_with_an_event(
         ("2026-03-27 07:00:00", "2026-03-28 07:30:00", "episode_too_long"),
         ("2026-03-29 06:00:00", "2026-03-29 08:00:00", "episode_overlaps"),
         ("2026-03-28 22:00:00", "2026-03-29 08:00:00", "episode_overlaps"),
+        ("2026-03-29 12:00:00", "2026-03-29 12:00:01", "episode_too_short"),
+        ("2026-03-29 12:00:00", "2026-03-29 12:09:59", "episode_too_short"),
+        ("0001-01-01 00:00:00", "0001-01-01 08:00:00", "episode_too_old"),
+        ("1900-01-01 23:00:00", "1900-01-02 07:00:00", "episode_too_old"),
+        ("2025-02-21 23:00:00", "2025-02-22 07:00:00", "episode_too_old"),  # 401 days
+        ("9999-12-31 01:00:00", "9999-12-31 08:00:00", "end_in_future"),
+        ("0001-01-01T00:00:00+00:00", "0001-01-01T08:00:00+00:00", "episode_too_old"),
+        ("0001-01-01T00:30:00+14:00", "0001-01-01T08:00:00+14:00", "date_out_of_range"),
     ],
 )
 async def test_bad_input_is_refused_with_a_translated_error_and_changes_nothing(
@@ -149,3 +157,11 @@ async def test_refusal_message_is_translated(hass: HomeAssistant, entry: MockCon
     with pytest.raises(ServiceValidationError) as err:
         await log(hass, entry.entry_id, "2026-03-29 07:00:00", "2026-03-28 23:00:00")
     assert str(err.value).startswith("The end of the sleep must be after its start")
+
+
+async def test_a_nap_of_ten_minutes_and_a_night_within_the_retention_are_kept(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    await log(hass, entry.entry_id, "2026-03-29 12:00:00", "2026-03-29 12:10:00")
+    await log(hass, entry.entry_id, "2025-02-25 23:00:00", "2025-02-26 07:00:00")  # 397 days
+    assert len(entry.runtime_data.sleep.history.episodes) == 2

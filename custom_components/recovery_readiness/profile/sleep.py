@@ -63,6 +63,7 @@ from homeassistant.util import dt as dt_util
 
 from ..const import EVENT_BEDTIME_WINDOW, EVENT_SLEEP_RECORDED, LOGGER
 from ..physiology.sleep import (
+    NAP_MIN_MIN,
     RECENT_NIGHTS,
     SUMMARY_NIGHTS,
     SleepEpisode,
@@ -75,7 +76,9 @@ from ..store.sleep import SleepHistory, SleepStore, StoredEpisode
 from .settings import ProfileSettings
 
 HISTORY_RETENTION: Final = timedelta(days=400)
-"""Closed episodes older than this are dropped from the store."""
+"""Closed episodes older than this are dropped from the store (`log_sleep` refuses them)."""
+MIN_LOGGED_EPISODE: Final = timedelta(minutes=NAP_MIN_MIN)
+"""Shortest episode `log_sleep` accepts: the shortest nap the summary counts."""
 MAX_EPISODE: Final = timedelta(hours=24)
 """Longest episode: `log_sleep` refuses longer ones, a source's are dropped (stuck sensor)."""
 MAX_UNCONFIRMED_GAP: Final = timedelta(hours=4)
@@ -94,6 +97,8 @@ ERR_END_NOT_AFTER_START: Final = "end_not_after_start"
 ERR_END_IN_FUTURE: Final = "end_in_future"
 ERR_EPISODE_TOO_LONG: Final = "episode_too_long"
 ERR_EPISODE_OVERLAPS: Final = "episode_overlaps"
+ERR_EPISODE_TOO_SHORT: Final = "episode_too_short"
+ERR_EPISODE_TOO_OLD: Final = "episode_too_old"
 
 
 class SleepLogError(Exception):
@@ -163,15 +168,23 @@ class SleepTracker:
         """Record an episode from the `log_sleep` action; nothing changes when it is refused.
 
         Raises:
-            SleepLogError: end not after start, end in the future, longer than 24 h, or
+            SleepLogError: end not after start, end in the future, shorter than 10 min,
+                longer than 24 h, older than the retention (it would be dropped at once), or
                 overlapping a stored episode or the episode in progress.
         """
-        start_utc, end_utc = dt_util.as_utc(start), dt_util.as_utc(end)
         now = dt_util.utcnow()
+        oldest = dt_util.as_local(now).date() - HISTORY_RETENTION
+        if start.date() < oldest:  # before converting: year 1 would overflow
+            raise SleepLogError(ERR_EPISODE_TOO_OLD, {"days": str(HISTORY_RETENTION.days)})
+        if end.date() > dt_util.as_local(now).date() + timedelta(days=1):
+            raise SleepLogError(ERR_END_IN_FUTURE)
+        start_utc, end_utc = dt_util.as_utc(start), dt_util.as_utc(end)
         if end_utc <= start_utc:
             raise SleepLogError(ERR_END_NOT_AFTER_START)
         if end_utc > now:
             raise SleepLogError(ERR_END_IN_FUTURE)
+        if end_utc - start_utc < MIN_LOGGED_EPISODE:
+            raise SleepLogError(ERR_EPISODE_TOO_SHORT, {"minutes": f"{NAP_MIN_MIN:.0f}"})
         if end_utc - start_utc > MAX_EPISODE:
             raise SleepLogError(ERR_EPISODE_TOO_LONG)
         spans = [(e.start, e.end) for e in self._history.episodes]
