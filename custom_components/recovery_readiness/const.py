@@ -49,6 +49,7 @@ SERVICE_LOG_SLEEP: Final = "log_sleep"
 SERVICE_START_MEASUREMENT: Final = "start_measurement"
 SERVICE_GET_READINESS: Final = "get_readiness"
 SERVICE_IMPORT_HISTORY: Final = "import_history"
+SERVICE_DELETE_HISTORY: Final = "delete_history"
 
 SIGNAL_STRAP_LOADED: Final = f"{DOMAIN}_strap_loaded"
 """Dispatcher signal: a strap entry loaded or unloaded (argument: its entry id)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,6 +28,7 @@ from homeassistant.util import dt as dt_util
 from .const import (
     DOMAIN,
     KIND_PERSON,
+    SERVICE_DELETE_HISTORY,
     SERVICE_GET_READINESS,
     SERVICE_IMPORT_HISTORY,
     SERVICE_LOG_SLEEP,
@@ -37,6 +38,8 @@ from .const import (
 from .profile import ProfileRuntime
 from .profile.history_import import MAX_FILE_BYTES, ImportFileError, parse_history_csv
 from .profile.sleep import SleepLogError
+from .store.measurements import StoredMeasurement
+from .store.sleep import StoredEpisode
 from .texts import async_texts, reasons_with_text
 
 ATTR_PROFILE: Final = "profile"
@@ -198,6 +201,90 @@ async def _async_import_history(call: ServiceCall) -> ServiceResponse:
     }
 
 
+ATTR_WHAT: Final = "what"
+ATTR_START_DATE: Final = "start_date"
+ATTR_END_DATE: Final = "end_date"
+ATTR_SOURCE: Final = "source"
+DELETE_WHAT: Final = ("measurements", "sleep", "all")
+DELETE_SOURCES: Final = ("import", "strap")
+DELETE_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_PROFILE): cv.string,
+        vol.Required(ATTR_WHAT): vol.In(DELETE_WHAT),
+        vol.Optional(ATTR_START_DATE): cv.date,
+        vol.Optional(ATTR_END_DATE): cv.date,
+        vol.Optional(ATTR_SOURCE): vol.In(DELETE_SOURCES),
+    }
+)
+
+
+def _delete_error(key: str) -> ServiceValidationError:
+    return ServiceValidationError(translation_domain=DOMAIN, translation_key=f"delete_{key}")
+
+
+def _measurement_day(m: StoredMeasurement) -> date:
+    return m.day if m.day is not None else dt_util.as_local(m.measured_at).date()
+
+
+def _measurement_json(m: StoredMeasurement) -> dict[str, Any]:
+    return {
+        "date": _measurement_day(m).isoformat(),
+        "measured_at": None if m.day is not None else dt_util.as_local(m.measured_at).isoformat(),
+        "rmssd_ms": round(m.rmssd_ms, 2),
+        "resting_hr_bpm": None if m.hr_bpm is None else round(m.hr_bpm, 1),
+        "source": m.source,
+    }
+
+
+def _episode_json(e: StoredEpisode) -> dict[str, Any]:
+    return {
+        "start": dt_util.as_local(e.start).isoformat(),
+        "end": dt_util.as_local(e.end).isoformat(),
+        "origin": e.origin,
+    }
+
+
+async def _async_delete_history(call: ServiceCall) -> ServiceResponse:
+    """Remove stored measurements and/or sleep episodes; written at once; says what went.
+
+    Selection: local dates from ``start_date`` to ``end_date`` (inclusive; either may be
+    left out for an open range) and, for measurements, their ``source`` (``import`` undoes
+    imports). At least one of the three is required, so a slip cannot wipe a history. A
+    measurement belongs to its local date, a sleep episode to the local date it started.
+    """
+    profile = _profile(call)
+    what: str = call.data[ATTR_WHAT]
+    first: date | None = call.data.get(ATTR_START_DATE)
+    last: date | None = call.data.get(ATTR_END_DATE)
+    source: str | None = call.data.get(ATTR_SOURCE)
+    if first is None and last is None and source is None:
+        raise _delete_error(key="no_selection")
+    if first is not None and last is not None and first > last:
+        raise _delete_error(key="bad_range")
+    if source is not None and what == "sleep":
+        raise _delete_error(key="source_for_sleep")
+
+    def in_range(day: date) -> bool:
+        return (first is None or day >= first) and (last is None or day <= last)
+
+    removed_m: tuple[StoredMeasurement, ...] = ()
+    removed_s: tuple[StoredEpisode, ...] = ()
+    if what in {"measurements", "all"}:
+        removed_m = await profile.async_remove_measurements(
+            lambda m: in_range(_measurement_day(m)) and (source is None or m.source == source)
+        )
+    if what in {"sleep", "all"} and source is None and profile.sleep is not None:
+        removed_s = await profile.sleep.async_remove_episodes(
+            lambda e: in_range(dt_util.as_local(e.start).date())
+        )
+    return {
+        "measurements_removed": len(removed_m),
+        "sleep_episodes_removed": len(removed_s),
+        "measurements": [_measurement_json(m) for m in removed_m],
+        "sleep_episodes": [_episode_json(e) for e in removed_s],
+    }
+
+
 _SERVICES: Final[
     tuple[tuple[str, vol.Schema, Callable[[ServiceCall], Coroutine[Any, Any, None]]], ...]
 ] = (
@@ -217,6 +304,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_get_readiness,
         schema=PROFILE_SCHEMA,
         supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_DELETE_HISTORY,
+        _async_delete_history,
+        schema=DELETE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
     )
     hass.services.async_register(
         DOMAIN,

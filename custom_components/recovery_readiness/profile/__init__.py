@@ -13,7 +13,7 @@ descriptions) plus its science in `physiology`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -193,6 +193,15 @@ class ProfileRuntime(EntryRuntime):
         if added:
             self._publish()
         return added
+
+    async def async_remove_measurements(
+        self, remove: Callable[[StoredMeasurement], bool]
+    ) -> tuple[StoredMeasurement, ...]:
+        """Remove stored measurements (written at once); return what was removed."""
+        removed = await self.readiness.async_remove(remove)
+        if removed:
+            self._publish()
+        return removed
 
     # ------------------------------------------------------------------ flow
 

@@ -8,7 +8,7 @@ value belongs to its date and yields to a strap measurement of the same morning.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, Final
 
@@ -68,6 +68,16 @@ class ReadinessTracker:
             self.history = tuple(sorted((*self.history, *fresh), key=lambda m: m.measured_at))
             await self.store.async_save(self.history)
         return len(fresh)
+
+    async def async_remove(
+        self, remove: Callable[[StoredMeasurement], bool]
+    ) -> tuple[StoredMeasurement, ...]:
+        """Remove the measurements ``remove`` selects and write at once; return them."""
+        removed = tuple(m for m in self.history if remove(m))
+        if removed:
+            self.history = tuple(m for m in self.history if not remove(m))
+            await self.store.async_save(self.history)
+        return removed
 
     def has_today(self) -> bool:
         """Whether today (local date) has an accepted morning measurement."""

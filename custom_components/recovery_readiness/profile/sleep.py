@@ -202,6 +202,21 @@ class SleepTracker:
         self._update_window(now)
         self._publish()
 
+    async def async_remove_episodes(
+        self, remove: Callable[[StoredEpisode], bool]
+    ) -> tuple[StoredEpisode, ...]:
+        """Remove the stored episodes ``remove`` selects, write at once, recompute; return them."""
+        removed = tuple(e for e in self._history.episodes if remove(e))
+        if removed:
+            kept = tuple(e for e in self._history.episodes if not remove(e))
+            self._set_history(replace(self._history, episodes=kept))
+            await self._store.async_save(self._history_for_save())
+            now = dt_util.utcnow()
+            self._recompute(now, announce=False)
+            self._update_window(now)
+            self._publish()
+        return removed
+
     # ------------------------------------------------------------------ lifecycle
 
     async def async_start(self) -> None:
