@@ -51,6 +51,10 @@ SERVICE_GET_READINESS: Final = "get_readiness"
 SERVICE_IMPORT_HISTORY: Final = "import_history"
 SERVICE_DELETE_HISTORY: Final = "delete_history"
 
+CONF_STRAP_ADDRESS: Final = "strap_address"
+"""Person entry data: Bluetooth address of the linked strap (the link follows it to a new entry)."""
+ISSUE_STRAP_MISSING: Final = "strap_missing"
+
 SIGNAL_STRAP_LOADED: Final = f"{DOMAIN}_strap_loaded"
 """Dispatcher signal: a strap entry loaded or unloaded (argument: its entry id)."""
 

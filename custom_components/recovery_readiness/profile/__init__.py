@@ -14,12 +14,14 @@ descriptions) plus its science in `physiology`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.event import async_track_time_change
@@ -28,7 +30,14 @@ from homeassistant.util import dt as dt_util
 
 from ..binary_sensor import RecoveryBinarySensor
 from ..button import RecoveryButton
-from ..const import DOMAIN, EVENT_MEASUREMENT_COMPLETED, LOGGER
+from ..const import (
+    CONF_STRAP_ADDRESS,
+    CONF_STRAP_ENTRY_ID,
+    DOMAIN,
+    EVENT_MEASUREMENT_COMPLETED,
+    ISSUE_STRAP_MISSING,
+    LOGGER,
+)
 from ..entity import EntityFeed, EntryRuntime
 from ..report import ProfileReport
 from ..sensor import RecoverySensor
@@ -73,8 +82,10 @@ class ProfileRuntime(EntryRuntime):
         self.link = StrapLink(
             hass,
             settings.strap_entry_id,
+            address=entry.data.get(CONF_STRAP_ADDRESS),
             on_beats=self.measurement.on_beats,
             on_connection=self.measurement.on_connection,
+            on_relink=self._on_strap_relinked,
         )
         self._started = False
         self._readiness_state = self.coordinator.data.readiness
@@ -146,11 +157,26 @@ class ProfileRuntime(EntryRuntime):
         """Write the measurements now: a reload must find what was just added."""
         await self.readiness.async_save()
 
+    @callback
+    def _on_strap_relinked(self, strap_entry_id: str, address: str) -> None:
+        """Store the strap the link follows: its entry id (options) and address (data).
+
+        At start this runs before the update listener is registered (no reload); later, when
+        a deleted strap is added again, the profile reloads with the new entry id.
+        """
+        entry = self.entry
+        self.hass.config_entries.async_update_entry(
+            entry,
+            data={**entry.data, CONF_STRAP_ADDRESS: address},
+            options={**entry.options, CONF_STRAP_ENTRY_ID: strap_entry_id},
+        )
+
     @staticmethod
     async def async_remove(hass: HomeAssistant, entry: ConfigEntry) -> None:
-        """Delete a removed profile's stored sleep and measurement history."""
+        """Delete a removed profile's stored sleep and measurement history and its notices."""
         await async_remove_sleep_store(hass, entry.entry_id)
         await async_remove_measurement_store(hass, entry.entry_id)
+        ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_STRAP_MISSING}_{entry.entry_id}")
 
     def diagnostics(self) -> dict[str, Any]:
         """Settings (linked entities redacted by the caller), counts and states; no values."""
@@ -253,5 +279,18 @@ class ProfileRuntime(EntryRuntime):
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Settings changed (options flow or reconfigure): reload with the new ones."""
+    """Settings changed (options flow or reconfigure): reload with the new ones.
+
+    Not when the only change is the strap link moving to the entry it already follows (a
+    re-added strap, see `StrapLink`): that entry is live already, a reload would only race it.
+    """
+    runtime = getattr(entry, "runtime_data", None)
+    if isinstance(runtime, ProfileRuntime):
+        settings = ProfileSettings.from_entry(entry)
+        if (
+            settings.strap_entry_id == runtime.link.strap_entry_id
+            and replace(runtime.settings, strap_entry_id=settings.strap_entry_id) == settings
+        ):
+            runtime.settings = settings
+            return
     await hass.config_entries.async_reload(entry.entry_id)
