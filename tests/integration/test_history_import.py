@@ -222,3 +222,14 @@ def test_nonexistent_local_times_are_reported_as_such_not_as_duplicates():
         (3, "nonexistent_local_time"),
     ]
     assert len(parsed.measurements) == 2
+
+
+def test_a_header_the_csv_reader_cannot_read_refuses_the_file():
+    with pytest.raises(ImportFileError) as err:
+        _parse_now('"date,rmssd_ms\n2026-05-01,40\n')
+    assert err.value.key == "malformed_header"
+
+
+def test_a_daily_value_that_is_not_a_number_is_rejected():
+    parsed = _parse_now("date,rmssd_ms\n2026-05-01,abc\n2026-05-02,41\n")
+    assert [(r.line, r.reason) for r in parsed.rejected] == [(2, "bad_rmssd")]
