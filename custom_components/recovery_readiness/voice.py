@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant
 from homeassistant.helpers import intent
@@ -83,14 +83,13 @@ def _register_trigger(
         manager: Any = importlib.import_module(
             f"homeassistant.components.{CONVERSATION}.agent_manager"
         ).get_agent_manager(hass)
-        unregister: CALLBACK_TYPE = manager.register_trigger(
-            details_cls(sentences=sentences, callback=callback)
+        return cast(
+            "CALLBACK_TYPE",
+            manager.register_trigger(details_cls(sentences=sentences, callback=callback)),
         )
-        return unregister
     const: Any = importlib.import_module(f"homeassistant.components.{CONVERSATION}.const")
     agent: Any = hass.data[const.DATA_DEFAULT_ENTITY]  # 2025.4: the default agent entity
-    unregister = agent.register_trigger(sentences, callback)
-    return unregister
+    return cast("CALLBACK_TYPE", agent.register_trigger(sentences, callback))
 
 
 def _answer(hass: HomeAssistant, intent_type: str, language: str) -> TriggerCallback:

@@ -1,4 +1,4 @@
-"""The built-in assistant answers readiness, sleep and bedtime questions without custom sentences."""
+"""The built-in assistant answers readiness, sleep and bedtime questions out of the box."""
 
 from __future__ import annotations
 
@@ -128,9 +128,7 @@ async def test_readiness_in_english_and_dutch_without_custom_sentences(
 
 
 async def test_sleep_and_bedtime(hass: HomeAssistant) -> None:
-    entry = await _person(
-        hass, **{CONF_TARGET_WAKE_TIME: "07:00:00", CONF_TARGET_SLEEP_H: 8.0}
-    )
+    entry = await _person(hass, **{CONF_TARGET_WAKE_TIME: "07:00:00", CONF_TARGET_SLEEP_H: 8.0})
     await _assistant(hass)
     assert (await _say(hass, "how did I sleep")) == "Sam, no sleep was recorded last night."
 
@@ -245,14 +243,17 @@ async def test_when_the_mechanism_is_gone_one_line_is_logged_and_the_intents_sti
 ) -> None:
     await _person(hass)
     caplog.set_level(logging.WARNING)
-    with patch(
-        "homeassistant.components.conversation.trigger.TriggerDetails",
-        side_effect=TypeError("changed"),
-        create=True,
-    ), patch(
-        "homeassistant.components.conversation.const.DATA_DEFAULT_ENTITY",
-        "no_such_key",
-        create=True,
+    with (
+        patch(
+            "homeassistant.components.conversation.trigger.TriggerDetails",
+            side_effect=TypeError("changed"),
+            create=True,
+        ),
+        patch(
+            "homeassistant.components.conversation.const.DATA_DEFAULT_ENTITY",
+            "no_such_key",
+            create=True,
+        ),
     ):
         await _assistant(hass)
     lines = [
