@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import intent, llm
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -21,6 +22,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUs
 
 from custom_components.recovery_readiness.const import (
     CONF_ENTRY_KIND,
+    CONF_NAME,
     CONF_PERSON_ENTITY,
     CONF_PERSON_ID,
     CONF_TARGET_SLEEP_H,
@@ -298,3 +300,38 @@ async def test_llm_agents_list_and_call_the_intents(hass: HomeAssistant) -> None
         llm.ToolInput(tool_name=INTENT_SLEEP, tool_args={"name": "Sam"})
     )
     assert result["speech"]["plain"]["speech"] == "Sam, no sleep was recorded last night."
+
+
+async def test_linking_the_person_in_the_options_makes_the_profile_answer_for_its_user(
+    hass: HomeAssistant, hass_admin_user: MockUser, hass_read_only_user: MockUser
+) -> None:
+    await _assistant(hass)  # the assistant first, the integration after it
+    assert await async_setup_component(
+        hass,
+        "person",
+        {
+            "person": [
+                {"id": "sam", "name": "Sam", "user_id": hass_admin_user.id},
+                {"id": "robin", "name": "Robin", "user_id": hass_read_only_user.id},
+            ]
+        },
+    )
+    sam = await _person(hass, "Sam")
+    await _person(hass, "Kim", **{CONF_PERSON_ENTITY: "sensor.not_a_person"})  # ignored
+    await _person(hass, "Robin", **{CONF_PERSON_ENTITY: "person.robin"})
+    assert await _say(hass, "how recovered am I", user_id=hass_admin_user.id) == (
+        "Which person do you mean: Kim, Robin, Sam?"
+    )
+
+    result = await hass.config_entries.options.async_init(sam.entry_id)
+    assert CONF_PERSON_ENTITY in result["data_schema"].schema
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_NAME: "Sam", CONF_PERSON_ENTITY: "person.sam"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert sam.options[CONF_PERSON_ENTITY] == "person.sam"
+    assert (await _say(hass, "how recovered am I", user_id=hass_admin_user.id)).startswith("Sam,")
+    assert (await _say(hass, "how recovered am I", user_id=hass_read_only_user.id)).startswith(
+        "Robin,"
+    )
