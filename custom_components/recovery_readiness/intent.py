@@ -91,14 +91,15 @@ def _clock(value: datetime) -> str:
 
 
 def _duration(texts: Texts, hours: float) -> str:
-    """Hours as spoken words: "7 hours and 30 minutes" (rounded to the minute)."""
-    total_min = round(hours * 60)
-    h, m = divmod(total_min, 60)
+    """Hours as spoken words: "7 hours and 30 minutes", "1 hour" (rounded to the minute)."""
+    h, m = divmod(round(hours * 60), 60)
+    hours_text = texts.voice("duration_hour") if h == 1 else texts.voice("duration_hours", hours=h)
+    minutes_text = (
+        texts.voice("duration_minute") if m == 1 else texts.voice("duration_minutes", minutes=m)
+    )
     if h and m:
-        return texts.voice("duration_h_min", hours=h, minutes=m)
-    if h:
-        return texts.voice("duration_h", hours=h)
-    return texts.voice("duration_min", minutes=m)
+        return texts.voice("duration_join", hours=hours_text, minutes=minutes_text)
+    return hours_text if h else minutes_text
 
 
 class _ProfileIntentHandler(intent.IntentHandler):

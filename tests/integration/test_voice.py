@@ -335,3 +335,30 @@ async def test_linking_the_person_in_the_options_makes_the_profile_answer_for_it
     assert (await _say(hass, "how recovered am I", user_id=hass_read_only_user.id)).startswith(
         "Robin,"
     )
+
+
+async def test_the_readme_custom_sentences_route_works_when_the_mechanism_is_gone(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    voice = readme[readme.index("## Voice") :]
+    start = voice.index("```yaml\n") + len("```yaml\n")
+    sentences = tmp_path / "custom_sentences" / "en"
+    sentences.mkdir(parents=True)
+    (sentences / "recovery_readiness.yaml").write_text(
+        voice[start : voice.index("```", start)], encoding="utf-8"
+    )
+    hass.config.config_dir = str(tmp_path)
+    await _person(hass, "Sam", **{CONF_TARGET_WAKE_TIME: "07:00:00", CONF_TARGET_SLEEP_H: 8.0})
+    await _person(hass, "Robin")
+    with patch(
+        "homeassistant.components.conversation.trigger.TriggerDetails",
+        side_effect=TypeError("changed"),
+        create=True,
+    ):
+        await _assistant(hass)
+    assert (await _say(hass, "how recovered is Robin")).startswith("Robin, there is no readiness")
+    assert await _say(hass, "when should Sam go to bed tonight") == (
+        "Sam, go to bed at 23:00 tonight to get your 8 hours of sleep."
+    )
+    assert await _say(hass, "how did I sleep") == "Which person do you mean: Robin, Sam?"
