@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import logging
 import math
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from custom_components.recovery_readiness.const import (
     CONF_NAME,
     CONF_PERSON_ENTITY,
     CONF_PERSON_ID,
+    CONF_SLEEP_SOURCE,
     CONF_TARGET_SLEEP_H,
     CONF_TARGET_WAKE_TIME,
     DOMAIN,
@@ -362,3 +364,60 @@ async def test_the_readme_custom_sentences_route_works_when_the_mechanism_is_gon
         "Sam, go to bed at 23:00 tonight to get your 8 hours of sleep."
     )
     assert await _say(hass, "how did I sleep") == "Which person do you mean: Robin, Sam?"
+
+
+async def test_usual_bedtime_no_debt_and_a_bedtime_already_passed_or_done(
+    hass: HomeAssistant, freezer: Any
+) -> None:
+    hass.states.async_set("binary_sensor.bed", "off")
+    entry = await _person(
+        hass,
+        **{
+            CONF_TARGET_WAKE_TIME: "07:00:00",
+            CONF_TARGET_SLEEP_H: 8.0,
+            CONF_SLEEP_SOURCE: "binary_sensor.bed",
+        },
+    )
+    await _assistant(hass)
+    for days_ago in range(14, 0, -1):  # two weeks of 8.5-hour nights: no debt
+        night = local(2026, 6, 10, 22, 30) - timedelta(days=days_ago)
+        await _log_sleep(hass, entry, night, night + timedelta(hours=8, minutes=30))
+    speech = await _say(hass, "how did I sleep")
+    assert speech == (
+        "Sam, you slept 8 hours and 30 minutes last night, from 22:30 to 07:00. You have no "
+        "sleep debt over the last two weeks. You usually go to bed at 22:30."
+    )
+
+    freezer.move_to(local(2026, 6, 10, 23, 20))  # after tonight's 23:00, still up
+    assert await _say(hass, "when should I go to bed") == (
+        "Sam, your bedtime was 23:00: time to go to bed."
+    )
+    assert await _say(hass, "wanneer moet ik gaan slapen", language="nl") == (
+        "Sam, je bedtijd was 23:00: tijd om naar bed te gaan."
+    )
+    hass.states.async_set("binary_sensor.bed", "on")  # in bed: tonight is done
+    await hass.async_block_till_done()
+    assert await _say(hass, "when should I go to bed") == (
+        "Sam, tomorrow go to bed at 23:00 to get your 8 hours of sleep."
+    )
+
+
+async def test_a_registration_failing_halfway_undoes_the_sentences_registered_before(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _person(hass)
+    trigger = importlib.import_module("homeassistant.components.conversation.trigger")
+    real = getattr(trigger, "TriggerDetails", None)
+    calls: list[int] = []
+
+    def second_fails(**kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) > 1 or real is None:
+            msg = "changed"
+            raise TypeError(msg)
+        return real(**kwargs)
+
+    with patch.object(trigger, "TriggerDetails", side_effect=second_fails, create=True):
+        await _assistant(hass)
+    assert (await _say(hass, "how recovered am I")).startswith(SORRY)
+    assert "could not be registered" in caplog.text
