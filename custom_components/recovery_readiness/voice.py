@@ -7,8 +7,9 @@ matched before intents and before LLM agents, so they are kept narrow (about the
 ``{name}`` wildcard at a fixed place). The callback answers through the integration's intents
 (`intent.py`), in the language of the sentence that matched, for the user who asked.
 
-`_register_trigger` is the version shim: 2025.5+ keeps triggers in the conversation agent
-manager (``TriggerDetails``); 2025.4 on the default agent entity (``register_trigger(sentences,
+`_register_trigger` is the version shim, chosen by what the release offers rather than by its
+number: newer releases (2026.2 tested) keep triggers in the conversation agent manager
+(``TriggerDetails``); 2025.4 (tested) on the default agent entity (``register_trigger(sentences,
 callback)``). When neither works (a future release), one warning is logged and the intents stay
 available to LLM agents and to ``custom_sentences`` (README "Voice").
 """
@@ -79,7 +80,7 @@ def _register_trigger(
     """Register trigger sentences with the built-in agent; raises when the mechanism is gone."""
     trigger = importlib.import_module(f"homeassistant.components.{CONVERSATION}.trigger")
     details_cls: Any = getattr(trigger, "TriggerDetails", None)
-    if details_cls is not None:  # 2025.5 and later: the agent manager keeps the triggers
+    if details_cls is not None:  # newer releases: the agent manager keeps them
         manager: Any = importlib.import_module(
             f"homeassistant.components.{CONVERSATION}.agent_manager"
         ).get_agent_manager(hass)
