@@ -421,3 +421,25 @@ async def test_a_registration_failing_halfway_undoes_the_sentences_registered_be
         await _assistant(hass)
     assert (await _say(hass, "how recovered am I")).startswith(SORRY)
     assert "could not be registered" in caplog.text
+
+
+async def test_llm_tools_answer_for_the_user_of_the_conversation(
+    hass: HomeAssistant, hass_admin_user: MockUser, hass_read_only_user: MockUser
+) -> None:
+    assert await async_setup_component(
+        hass,
+        "person",
+        {
+            "person": [
+                {"id": "sam", "name": "Sam", "user_id": hass_admin_user.id},
+                {"id": "robin", "name": "Robin", "user_id": hass_read_only_user.id},
+            ]
+        },
+    )
+    await _person(hass, "Sam", **{CONF_PERSON_ENTITY: "person.sam"})
+    await _person(hass, "Robin", **{CONF_PERSON_ENTITY: "person.robin"})
+    await _assistant(hass)
+    for user, name in ((hass_admin_user, "Sam"), (hass_read_only_user, "Robin")):
+        api = await llm.async_get_api(hass, "assist", _llm_context(hass, user.id))
+        result = await api.async_call_tool(llm.ToolInput(tool_name=INTENT_READINESS, tool_args={}))
+        assert result["speech"]["plain"]["speech"].startswith(f"{name}, there is no readiness")
