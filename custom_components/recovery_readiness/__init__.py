@@ -20,6 +20,7 @@ from .entity import EntryRuntime, RecoveryReadinessConfigEntry
 from .profile import ProfileRuntime
 from .services import async_setup_services
 from .strap_entry import StrapRuntime
+from .voice import async_setup_voice
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 ENTRY_MINOR_VERSION: Final = 2
@@ -27,8 +28,9 @@ ENTRY_MINOR_VERSION: Final = 2
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's actions once, for every entry."""
+    """Register the integration's actions and voice sentences once, for every entry."""
     async_setup_services(hass)
+    async_setup_voice(hass)
     return True
 
 

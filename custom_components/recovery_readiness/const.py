@@ -37,6 +37,8 @@ CONF_MIN_NIGHT_SLEEP_MIN: Final = "min_night_sleep_min"
 CONF_MORNING_START: Final = "morning_start"
 CONF_MORNING_END: Final = "morning_end"
 CONF_MEASUREMENT_DURATION_S: Final = "measurement_duration_s"
+CONF_PERSON_ENTITY: Final = "person_entity"
+"""The `person.*` entity of this profile: voice answers "how recovered am I" for its user."""
 
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Work-day option values, in `date.weekday()` order (Monday = 0)."""

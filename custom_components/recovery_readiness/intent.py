@@ -1,14 +1,20 @@
-"""Voice and LLM agents: "how recovered am I?" answered from a person's readiness.
+"""Voice and LLM agents: readiness, last night's sleep and tonight's bedtime of a person.
 
-The intent `RecoveryReadinessGetStatus` is registered once when the integration loads. Home
-Assistant offers every registered intent handler to LLM conversation agents as a tool, so an
-LLM-based assistant can call it as is; the built-in agent needs sentences, which the user adds
-under `custom_sentences/<language>/` (README "Voice"). The optional slot `name` picks a person
-profile; without it the only (or first) profile answers.
+Three intents are registered when the integration loads (by the intent integration):
+`RecoveryReadinessGetStatus`, `RecoveryReadinessGetSleep` and `RecoveryReadinessGetBedtime`.
+Home Assistant offers every registered intent handler to LLM conversation agents as a tool (the
+Assist API), described below; the built-in agent reaches them through the sentences `voice`
+registers. Each answer is in the language of the request, from ``texts/<language>.json``.
+
+Whose answer (`resolve_profile`): a name in the request picks that profile; otherwise the
+Home Assistant user of the request → the `person.*` entity with that ``user_id`` → the profile
+linked to it (option ``person_entity``); otherwise the only profile (profiles linked to another
+person excluded). Voice satellites send no user, so the only profile or a name decides.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Final
 
 import voluptuous as vol
@@ -16,18 +22,27 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import intent
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
+from .physiology.sleep import SUMMARY_NIGHTS
 from .profile import ProfileRuntime
-from .texts import async_texts
+from .texts import Texts, async_texts
 
 INTENT_READINESS: Final = "RecoveryReadinessGetStatus"
+INTENT_SLEEP: Final = "RecoveryReadinessGetSleep"
+INTENT_BEDTIME: Final = "RecoveryReadinessGetBedtime"
 MAX_SPOKEN_REASONS: Final = 2
+SELF_WORDS: Final = frozenset({"i", "me", "myself", "ik", "mij", "mezelf", "ikzelf"})
+"""A "name" that means the speaker (a wildcard sentence can capture "I")."""
+SLOT_NAME: Final = "name"
 
 
 async def async_setup_intents(hass: HomeAssistant) -> None:
-    """Register the readiness intent (called by the intent integration)."""
+    """Register the intents (called by the intent integration)."""
     intent.async_register(hass, ReadinessIntentHandler())
+    intent.async_register(hass, SleepIntentHandler())
+    intent.async_register(hass, BedtimeIntentHandler())
 
 
 def _profiles(hass: HomeAssistant) -> list[ProfileRuntime]:
@@ -39,55 +54,187 @@ def _profiles(hass: HomeAssistant) -> list[ProfileRuntime]:
     ]
 
 
-class ReadinessIntentHandler(intent.IntentHandler):
+def _person_of_user(hass: HomeAssistant, user_id: str) -> str | None:
+    """The `person.*` entity whose ``user_id`` attribute is this Home Assistant user."""
+    for state in hass.states.async_all("person"):
+        if state.attributes.get("user_id") == user_id:
+            return state.entity_id
+    return None
+
+
+def resolve_profile(
+    hass: HomeAssistant, texts: Texts, *, user_id: str | None, name: str
+) -> ProfileRuntime | str:
+    """The profile the request is about, or the spoken reason why there is none."""
+    profiles = _profiles(hass)
+    if not profiles:
+        return texts.voice("no_profile")
+    wanted = name.strip().casefold()
+    if wanted and wanted not in SELF_WORDS:
+        named = [p for p in profiles if p.settings.name.casefold() == wanted]
+        return named[0] if named else texts.voice("unknown_person", name=wanted)
+    person = None if user_id is None else _person_of_user(hass, user_id)
+    candidates = profiles
+    if person is not None:
+        if linked := [p for p in profiles if p.settings.person_entity == person]:
+            return linked[0]
+        candidates = [p for p in profiles if p.settings.person_entity is None]
+    if len(candidates) == 1:
+        return candidates[0]
+    names = ", ".join(sorted(p.settings.name for p in profiles))
+    return texts.voice("which_person", names=names)
+
+
+def _clock(value: datetime) -> str:
+    """Local wall-clock time, e.g. ``22:45``."""
+    return dt_util.as_local(value).strftime("%H:%M")
+
+
+def _duration(texts: Texts, hours: float) -> str:
+    """Hours as spoken words: "7 hours and 30 minutes", "1 hour" (rounded to the minute)."""
+    h, m = divmod(round(hours * 60), 60)
+    hours_text = texts.voice("duration_hour") if h == 1 else texts.voice("duration_hours", hours=h)
+    minutes_text = (
+        texts.voice("duration_minute") if m == 1 else texts.voice("duration_minutes", minutes=m)
+    )
+    if h and m:
+        return texts.voice("duration_join", hours=hours_text, minutes=minutes_text)
+    return hours_text if h else minutes_text
+
+
+class _ProfileIntentHandler(intent.IntentHandler):
+    """An answer about one person: resolve the profile, then speak from its report."""
+
+    platforms = None  # offered to LLM agents whatever domains are exposed
+
+    @property
+    def slot_schema(self) -> dict[Any, Any]:
+        """An optional person name."""
+        return {
+            vol.Optional(
+                SLOT_NAME,
+                description="The person's name; leave out when the user asks about themself",
+            ): cv.string
+        }
+
+    def answer(self, profile: ProfileRuntime, texts: Texts) -> str:
+        """The spoken answer for this profile."""
+        raise NotImplementedError
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Answer about the person the request is about, in the request's language."""
+        hass = intent_obj.hass
+        slots = self.async_validate_slots(intent_obj.slots)
+        texts = await async_texts(hass, intent_obj.language)
+        found = resolve_profile(
+            hass,
+            texts,
+            user_id=intent_obj.context.user_id,
+            name=str(slots.get(SLOT_NAME, {}).get("value", "")),
+        )
+        speech = found if isinstance(found, str) else self.answer(found, texts)
+        response = intent_obj.create_response()
+        response.async_set_speech(" ".join(speech.split()))
+        return response
+
+
+class ReadinessIntentHandler(_ProfileIntentHandler):
     """Speak today's readiness: score, level, training advice and the main reasons."""
 
     intent_type = INTENT_READINESS
     description = (
         "Tells how recovered a person is today and whether to train hard: the readiness score "
         "(0-100), the training advice and the main reasons (morning HRV, resting heart rate, "
-        "sleep). Optional: the person's name."
+        "sleep). Optional: the person's name; without it, the person who asks."
     )
-    platforms = None  # offered to LLM agents whatever domains are exposed
 
-    @property
-    def slot_schema(self) -> dict[Any, Any]:
-        """An optional person name."""
-        return {vol.Optional("name"): cv.string}
-
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        """Answer from the readiness snapshot of the chosen profile."""
-        hass = intent_obj.hass
-        slots = self.async_validate_slots(intent_obj.slots)
-        texts = await async_texts(hass, intent_obj.language)
-        response = intent_obj.create_response()
-        profiles = _profiles(hass)
-        wanted = str(slots.get("name", {}).get("value", "")).strip().casefold()
-        if wanted:
-            profiles = [p for p in profiles if p.settings.name.casefold() == wanted]
-        if not profiles:
-            key = "unknown_person" if wanted else "no_profile"
-            response.async_set_speech(texts.voice(key, name=wanted))
-            return response
-        report = profiles[0].report
+    def answer(self, profile: ProfileRuntime, texts: Texts) -> str:
+        """Score, level, advice and the first reasons; or why there is no score."""
+        report = profile.report
         result = report.readiness.readiness
         reasons = " ".join(
             texts.reason(r.key, **r.placeholders_dict())
             for r in (result.reasons if result else ())[:MAX_SPOKEN_REASONS]
         )
         if result is None or result.score is None or result.level is None:
-            speech = texts.voice("no_score", name=report.name, reasons=reasons)
-        else:
-            speech = texts.voice(
-                "readiness",
+            return texts.voice("no_score", name=report.name, reasons=reasons)
+        return texts.voice(
+            "readiness",
+            name=report.name,
+            score=result.score,
+            level=texts.state("readiness_level", result.level.value),
+            recommendation=texts.state(
+                "recommendation",
+                result.recommendation.value if result.recommendation else "",
+            ),
+            reasons=reasons,
+        )
+
+
+class SleepIntentHandler(_ProfileIntentHandler):
+    """Speak last night's sleep, the sleep debt and the usual bedtime."""
+
+    intent_type = INTENT_SLEEP
+    description = (
+        "Tells how a person slept last night (hours asleep, bedtime and wake time), their sleep "
+        f"debt over the last {SUMMARY_NIGHTS} nights and their usual bedtime. Optional: the "
+        "person's name; without it, the person who asks."
+    )
+
+    def answer(self, profile: ProfileRuntime, texts: Texts) -> str:
+        """Last night (or that none was recorded), then the debt and usual bedtime if known."""
+        report = profile.report
+        sleep = report.sleep
+        night = sleep.last_night
+        parts = [
+            texts.voice("sleep_none", name=report.name)
+            if night is None
+            else texts.voice(
+                "sleep_last_night",
                 name=report.name,
-                score=result.score,
-                level=texts.state("readiness_level", result.level.value),
-                recommendation=texts.state(
-                    "recommendation",
-                    result.recommendation.value if result.recommendation else "",
-                ),
-                reasons=reasons,
+                duration=_duration(texts, night.duration_h),
+                bedtime=_clock(night.bedtime),
+                wake_time=_clock(night.wake_time),
             )
-        response.async_set_speech(" ".join(speech.split()))
-        return response
+        ]
+        if sleep.sleep_debt_h is not None:
+            parts.append(
+                texts.voice("sleep_debt", debt=_duration(texts, sleep.sleep_debt_h))
+                if round(sleep.sleep_debt_h * 60) > 0
+                else texts.voice("sleep_no_debt")
+            )
+        usual = None if sleep.summary is None else sleep.summary.usual_bedtime
+        if usual is not None:
+            parts.append(texts.voice("usual_bedtime", time=usual.strftime("%H:%M")))
+        return " ".join(parts)
+
+
+class BedtimeIntentHandler(_ProfileIntentHandler):
+    """Speak the recommended bedtime of the coming (or current) night."""
+
+    intent_type = INTENT_BEDTIME
+    description = (
+        "Tells when a person should go to bed tonight: the recommended bedtime from their "
+        "sleep target and target wake time (or usual bedtime and recent sleep). Optional: the "
+        "person's name; without it, the person who asks."
+    )
+
+    def answer(self, profile: ProfileRuntime, texts: Texts) -> str:
+        """Tonight's bedtime, a bedtime already passed, or tomorrow's when tonight is done."""
+        report = profile.report
+        window = report.sleep.window
+        if window is None:
+            return texts.voice("bedtime_unknown", name=report.name)
+        now = dt_util.now()
+        if window.bedtime <= now:
+            key = "bedtime_passed"
+        elif window.night_of > now.date():
+            key = "bedtime_tomorrow"
+        else:
+            key = "bedtime"
+        return texts.voice(
+            key,
+            name=report.name,
+            time=_clock(window.bedtime),
+            target=_duration(texts, profile.settings.target_sleep_h),
+        )

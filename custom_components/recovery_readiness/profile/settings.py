@@ -25,6 +25,7 @@ from ..const import (
     CONF_MORNING_END,
     CONF_MORNING_START,
     CONF_NAME,
+    CONF_PERSON_ENTITY,
     CONF_PERSON_ID,
     CONF_REMINDER_LEAD_MIN,
     CONF_SLEEP_SOURCE,
@@ -71,6 +72,7 @@ SETTINGS_KEYS: Final = (
     CONF_MORNING_START,
     CONF_MORNING_END,
     CONF_MEASUREMENT_DURATION_S,
+    CONF_PERSON_ENTITY,
 )
 """Keys stored in a person entry's options."""
 
@@ -86,6 +88,13 @@ def _time(value: Any) -> time | None:
         return time.fromisoformat(value)
     except ValueError:
         return None
+
+
+def _person_entity(value: Any) -> str | None:
+    """A `person.*` entity id; anything else (stored by hand) is ignored."""
+    if isinstance(value, str) and value.startswith("person.") and len(value) > len("person."):
+        return value
+    return None
 
 
 def _float(value: Any, default: float) -> float:
@@ -114,6 +123,8 @@ class ProfileSettings:
     morning_start: time
     morning_end: time
     measurement_duration_s: float
+    person_entity: str | None = None
+    """The `person.*` entity whose Home Assistant user this profile belongs to (voice)."""
 
     @classmethod
     def from_entry(cls, entry: ConfigEntry) -> ProfileSettings:
@@ -162,6 +173,7 @@ class ProfileSettings:
             morning_start=morning_start,
             morning_end=morning_end,
             measurement_duration_s=duration_s,
+            person_entity=_person_entity(options.get(CONF_PERSON_ENTITY)),
         )
 
     @property
@@ -232,6 +244,11 @@ def person_schema(hass: HomeAssistant, current: Mapping[str, Any]) -> vol.Schema
         ] = selector.SelectSelector(
             selector.SelectSelectorConfig(options=straps, mode=selector.SelectSelectorMode.DROPDOWN)
         )
+    fields[
+        vol.Optional(
+            CONF_PERSON_ENTITY, description={"suggested_value": current.get(CONF_PERSON_ENTITY)}
+        )
+    ] = selector.EntitySelector(selector.EntitySelectorConfig(domain="person"))
     fields[
         vol.Optional(
             CONF_SLEEP_SOURCE, description={"suggested_value": current.get(CONF_SLEEP_SOURCE)}
