@@ -15,11 +15,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .card import async_register_card
 from .const import CONF_ENTRY_KIND, DOMAIN, KIND_PERSON, LOGGER, entry_kind
 from .entity import EntryRuntime, RecoveryReadinessConfigEntry
 from .profile import ProfileRuntime
 from .services import async_setup_services
 from .strap_entry import StrapRuntime
+from .websocket import async_setup_websocket
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 ENTRY_MINOR_VERSION: Final = 2
@@ -27,8 +29,10 @@ ENTRY_MINOR_VERSION: Final = 2
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's actions once, for every entry."""
+    """Register the integration's actions, websocket commands and dashboard card once."""
     async_setup_services(hass)
+    async_setup_websocket(hass)
+    await async_register_card(hass)
     return True
 
 
