@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -195,6 +196,7 @@ def run(url: str, user: str, password: str, out: Path) -> list[str]:
         def on_console(msg: ConsoleMessage) -> None:
             if msg.type == "error":
                 console_errors.append(f"{msg.text} ({msg.location.get('url', '')})")
+                print(f"  console error: {msg.text}")
 
         page.on("console", on_console)
         page.on("pageerror", lambda err: console_errors.append(f"uncaught: {err}"))
@@ -203,11 +205,16 @@ def run(url: str, user: str, password: str, out: Path) -> list[str]:
         create_dashboard(page)
         page.goto(f"{url}/{DASHBOARD}/readiness", wait_until="domcontentloaded")
         _wait_for_hass(page)
-        page.locator(CARD).first.wait_for(state="attached", timeout=60_000)
-        _wait_score(page, failures)
-        _check_charts(page, failures)
-        _check_live_hr(page, failures)
-        _screenshots(page, out)
+        try:
+            page.locator(CARD).first.wait_for(state="attached", timeout=60_000)
+        except PlaywrightTimeoutError:
+            failures.append("the dashboard shows no Recovery Readiness card after 60 s")
+            page.screenshot(path=str(out / "no-card.png"), full_page=True)
+        else:
+            _wait_score(page, failures)
+            _check_charts(page, failures)
+            _check_live_hr(page, failures)
+            _screenshots(page, out)
         browser.close()
     failures.extend(f"console error: {e}" for e in console_errors)
     return failures

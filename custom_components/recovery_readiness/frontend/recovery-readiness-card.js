@@ -29,6 +29,8 @@ const STRINGS = {
     today: "Today",
     readiness: "Readiness",
     no_score: "No score yet",
+    advice: "Training advice",
+    dashed: "dashed line",
     hrv: "HRV",
     hrv_ln: "HRV (ln RMSSD)",
     hrv_ms: "HRV (RMSSD, ms)",
@@ -57,6 +59,8 @@ const STRINGS = {
     today: "Vandaag",
     readiness: "Herstel",
     no_score: "Nog geen score",
+    advice: "Trainingsadvies",
+    dashed: "stippellijn",
     hrv: "HRV",
     hrv_ln: "HRV (ln RMSSD)",
     hrv_ms: "HRV (RMSSD, ms)",
@@ -427,7 +431,7 @@ class RecoveryReadinessCard extends HTMLElement {
       ${gauge(rounded, color)}
       <div class="words">
         <div class="level">${rounded === null ? esc(s.no_score) : esc(level ?? "")}</div>
-        <div class="advice">${esc(advice ?? "")}</div>
+        <div class="advice">${advice ? `${esc(s.advice)}: ${esc(advice)}` : ""}</div>
         <ul class="reasons">${reasons.map((r) => `<li>${esc(r.text)}</li>`).join("")}</ul>
       </div></div>
       <div class="live">${live}</div>${measuring}</section>`;
@@ -465,7 +469,7 @@ class RecoveryReadinessCard extends HTMLElement {
     const sleep = this._data.sleep;
     const { barsSvg, timesSvg } = sleepCharts(sleep, this._config.nights, lang, s);
     return `<section class="section-sleep"><h3>${esc(s.sleep)}</h3>
-      <div class="muted">${esc(s.nights)} · - - ${esc(s.target)} ${fmt(sleep.target_h, 1)} ${esc(s.hours)}</div>
+      <div class="muted">${esc(s.nights)} · ${esc(s.target)} ${fmt(sleep.target_h, 1)} ${esc(s.hours)} (${esc(s.dashed)})</div>
       ${barsSvg}
       <div class="muted">${esc(s.times)}</div>${timesSvg}
       <div class="figures"><span>${esc(s.debt)}: <b>${fmt(sleep.sleep_debt_h, 1)} ${esc(s.hours)}</b></span>
@@ -526,10 +530,31 @@ class RecoveryReadinessStrategy extends HTMLElement {
   }
 }
 
-if (!customElements.get(CARD)) customElements.define(CARD, RecoveryReadinessCard);
-if (!customElements.get("ll-strategy-dashboard-recovery-readiness")) {
-  customElements.define("ll-strategy-dashboard-recovery-readiness", RecoveryReadinessStrategy);
+const STRATEGY = "ll-strategy-dashboard-recovery-readiness";
+let definedIn = null;
+
+/**
+ * Define the card and the strategy in the current window.customElements. The frontend's app
+ * bundle, imported side by side with this module, installs a scoped custom-element registry
+ * that replaces window.customElements; a define() that ran before that swap is invisible
+ * afterwards ("Timeout waiting for strategy element"). So define again, with fresh subclasses
+ * (a constructor may be registered once per registry), whenever the registry has changed, for
+ * the first minute after loading.
+ */
+function defineElements() {
+  const registry = window.customElements;
+  if (registry === definedIn) return;
+  definedIn = registry;
+  if (!registry.get(CARD)) registry.define(CARD, class extends RecoveryReadinessCard {});
+  if (!registry.get(STRATEGY)) registry.define(STRATEGY, class extends RecoveryReadinessStrategy {});
 }
+
+defineElements();
+const loadedAt = Date.now();
+const watch = setInterval(() => {
+  defineElements();
+  if (Date.now() - loadedAt > 60000) clearInterval(watch);
+}, 25);
 window.customCards = window.customCards || [];
 if (!window.customCards.some((c) => c.type === CARD)) {
   window.customCards.push({
