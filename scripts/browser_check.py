@@ -171,6 +171,26 @@ def _screenshots(page: Page, out: Path) -> None:
             print(f"  screenshot: {path}")
 
 
+def _check_dutch(page: Page, out: Path, failures: list[str]) -> None:
+    """The card follows the user's language: Dutch after switching the frontend to it."""
+    page.evaluate("localStorage.setItem('selectedLanguage', JSON.stringify('nl'))")
+    page.reload(wait_until="domcontentloaded")
+    _wait_for_hass(page)
+    heading = page.locator(f"{CARD} .section-today h3").first
+    try:
+        heading.wait_for(state="attached", timeout=60_000)
+        page.wait_for_timeout(1_500)
+        text = (heading.text_content() or "").strip()
+    except PlaywrightTimeoutError:
+        text = ""
+    if text != "Vandaag":
+        failures.append(f"in Dutch the card's first section reads {text!r}, not 'Vandaag'")
+    path = out / "card-phone-dark-nl.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"  Dutch: first section {text!r}; screenshot: {path}")
+    page.evaluate("localStorage.removeItem('selectedLanguage')")
+
+
 def run(url: str, user: str, password: str, out: Path) -> list[str]:
     """Do every check; return the failures."""
     failures: list[str] = []
@@ -215,6 +235,7 @@ def run(url: str, user: str, password: str, out: Path) -> list[str]:
             _check_charts(page, failures)
             _check_live_hr(page, failures)
             _screenshots(page, out)
+            _check_dutch(page, out, failures)
         browser.close()
     failures.extend(f"console error: {e}" for e in console_errors)
     return failures
