@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import statistics
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from homeassistant.core import HomeAssistant
@@ -216,8 +218,14 @@ async def test_profiles_lists_each_loaded_profile_with_its_entities(
 
 async def test_the_card_is_served_from_the_component(hass: HomeAssistant, hass_client: Any) -> None:
     assert await async_setup_component(hass, "http", {})
-    await _person(hass)
+    hass.config.components.add("frontend")  # hass_frontend is not installed in the test legs
+    with patch("homeassistant.components.frontend.add_extra_js_url") as add_extra_js_url:
+        await _person(hass)
+    [(_, url)] = [c.args for c in add_extra_js_url.call_args_list]
+    path, version = url.split("?v=")
+    assert path == CARD_URL
+    assert version == hashlib.sha256(CARD_FILE.read_bytes()).hexdigest()[:12]
     client = await hass_client()
-    response = await client.get(CARD_URL)
+    response = await client.get(url)
     assert response.status == 200
     assert await response.read() == CARD_FILE.read_bytes()
