@@ -179,10 +179,12 @@ function bandChart(series, keys, digits, lang, labels) {
     .filter((p) => p.y !== null)
     .map((p) => `<circle class="dot" cx="${x(p.i).toFixed(1)}" cy="${y(p.y).toFixed(1)}" r="1.8"></circle>`)
     .join("");
+  // Enough decimals that the three tick labels differ on a narrow range.
+  const tickDigits = Math.max(digits, Math.min(3, Math.ceil(-Math.log10((hi - lo) / 4))));
   const ticks = [lo + (hi - lo) * 0.12, (lo + hi) / 2, hi - (hi - lo) * 0.12]
     .map(
       (v) =>
-        `<text class="axis" x="${PAD.l - 4}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end">${v.toFixed(digits)}</text>`,
+        `<text class="axis" x="${PAD.l - 4}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end">${v.toFixed(tickDigits)}</text>`,
     )
     .join("");
   const dates = n
