@@ -15,12 +15,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .card import async_register_card
 from .const import CONF_ENTRY_KIND, DOMAIN, KIND_PERSON, LOGGER, entry_kind
 from .entity import EntryRuntime, RecoveryReadinessConfigEntry
 from .profile import ProfileRuntime
 from .services import async_setup_services
 from .strap_entry import StrapRuntime
 from .voice import async_setup_voice
+from .websocket import async_setup_websocket
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 ENTRY_MINOR_VERSION: Final = 2
@@ -28,9 +30,11 @@ ENTRY_MINOR_VERSION: Final = 2
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's actions and voice sentences once, for every entry."""
+    """Register the actions, voice sentences, websocket commands and the card once."""
     async_setup_services(hass)
     async_setup_voice(hass)
+    async_setup_websocket(hass)
+    await async_register_card(hass)
     return True
 
 

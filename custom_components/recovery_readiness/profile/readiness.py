@@ -95,8 +95,12 @@ class ReadinessTracker:
             next((m for m in self.history if m.day == day), None),
         )
 
-    def compute(self, day: date, sleep: SleepSummary | None) -> ReadinessState:
-        """Baselines and readiness of ``day`` (local date) from the history and sleep."""
+    def daily(self) -> tuple[dict[date, float], dict[date, float]]:
+        """Each local day's counted morning lnRMSSD and resting HR (bpm), by date.
+
+        The first accepted measurement inside the morning window counts (`daily_values`); an
+        imported daily value fills its date when no strap measurement did.
+        """
         tz = dt_util.get_default_time_zone()
         timed = [m for m in self.history if m.day is None]
         window = {
@@ -110,6 +114,11 @@ class ReadinessTracker:
                 hrv_daily.setdefault(m.day, m.ln_rmssd)
                 if m.hr_bpm is not None:
                     rhr_daily.setdefault(m.day, m.hr_bpm)
+        return hrv_daily, rhr_daily
+
+    def compute(self, day: date, sleep: SleepSummary | None) -> ReadinessState:
+        """Baselines and readiness of ``day`` (local date) from the history and sleep."""
+        hrv_daily, rhr_daily = self.daily()
         hrv = hrv_baseline(hrv_daily, day)
         rhr = rhr_baseline(rhr_daily, day)
         if sleep is not None and sleep.today != day:
