@@ -15,6 +15,7 @@ from physiology.artifacts import (
     C2,
     MEDIAN_WINDOW_BEATS,
     MIN_QD_MS,
+    MIN_THRESHOLD_FRACTION,
     QD_WINDOW_BEATS,
     ArtifactKind,
     classify_rr,
@@ -391,3 +392,37 @@ def test_injected_artefacts_in_the_pyhrv_series_are_classified_like_the_referenc
     # 48.98 ms: within 8 % of the clean value (raw is +46 %); the six false positives of this
     # high-variability series remove genuine large differences (drop-pairs, science.md §3.4)
     assert abs(ours / clean - 1) < 0.08
+
+
+# --- short, naturally variable recordings: the threshold floor and the pair rules -------------
+
+
+def test_natural_step_on_a_calm_recording_is_left_alone():
+    # A calm 100-beat recording (RR 900 +/- 3 ms, so ALPHA x QD is ~10 ms) with one 8 % step
+    # up and back (a sigh): the paper's thresholds flag it; correct_rr's floor
+    # (Th >= 0.15 x medRR = 135 ms) leaves it as observed.
+    rr = [900.0 + 3.0 * ((i * 7) % 3 - 1) for i in range(100)]
+    rr[50] = 972.0
+    assert any(k is not None for k in classify_rr(rr))
+    assert (
+        any(k is not None for k in classify_rr(rr, min_threshold_fraction=MIN_THRESHOLD_FRACTION))
+        is False
+    )
+    assert correct_rr(rr).artifact_indices == ()
+
+
+def test_min_threshold_fraction_must_be_a_fraction():
+    with pytest.raises(ValueError, match="min_threshold_fraction"):
+        classify_rr([800.0] * 10, min_threshold_fraction=1.5)
+
+
+def test_late_r_peak_is_corrected_as_a_pair():
+    # An R peak detected 200 ms late: 1000 then 600 around a 800-ms rhythm. Both halves are
+    # flagged (the long one directly, the short one as its partner or by the paper's rules),
+    # and the pair sums to two medians: both become 800, only the difference between them
+    # is dropped.
+    rr = [800.0] * 30 + [1000.0, 600.0] + [800.0] * 30
+    c = correct_rr(rr)
+    assert c.artifact_indices == (30, 31)
+    assert c.nn_ms[30:32] == (800.0, 800.0)
+    assert c.breaks == (31,)

@@ -142,7 +142,8 @@ _COLLATERAL_KINDS: Final = frozenset({ArtifactKind.ECTOPIC, ArtifactKind.LONG, A
 
 # Corrected values whose successive differences are not trusted (see ``RrCorrection.breaks``).
 # A merged extra beat restores the true interval exactly (the two parts sum to it), so its
-# differences are kept; split and interpolated values are estimates and end the segment.
+# differences are kept; split and interpolated values are estimates and end the segment. The
+# halves of a sum-preserving pair (``_sum_pairs``) keep their outer differences.
 # Measured in benchmarks/validate_hrv.py (section "break policy").
 _UNTRUSTED_KINDS: Final = frozenset(
     {
@@ -160,14 +161,14 @@ class RrCorrection:
     """Result of :func:`correct_rr`.
 
     Attributes:
-        nn_ms: corrected series, ms: extra beats merged, missed beats split, the rest
-            interpolated. Use it for MeanNN, SDNN and beat timing.
+        nn_ms: corrected series, ms: extra beats merged, missed beats split, sum-preserving
+            pairs halved, the rest interpolated. Use it for MeanNN, SDNN and beat timing.
         nn_kinds: for each value of ``nn_ms`` the artefact it replaces, ``None`` if observed.
         source_indices: for each value of ``nn_ms`` the input index it comes from (the later
             one of a merged pair), so it can be placed in time.
         breaks: indices into ``nn_ms`` of beats that must not be differenced with the
-            previous one (they touch a split or interpolated value); pass them to
-            ``time_domain(nn_ms, breaks=...)``.
+            previous one (they touch a split or interpolated value, or sit between the two
+            halves of a sum-preserving pair); pass them to ``time_domain(nn_ms, breaks=...)``.
         artifact_indices: indices into the input of every interval that was not passed
             through unchanged (both parts of an extra beat), ascending.
         artifact_kinds: the kind of each entry of ``artifact_indices``.
