@@ -9,19 +9,31 @@ component folder (standard library only, so it runs there too). Reads ``../share
 Sections:
   1. clean data    Welltory rows, pyhrv series, Polar rest: MeanNN / SDNN / RMSSD / pNN50 vs
                    NeuroKit2 ``hrv_time`` (max relative difference) and vs the Welltory app.
-  2. corrupted     clean recordings corrupted by a seeded generator (ectopic pairs, missed,
-                   extra, long, short beats at 1-5 % of beats); RMSSD error against the
-                   uncorrupted truth and detection precision/recall for ours, NeuroKit2's
-                   Kubios-method correction and the Malik 20 % rule (hrv-analysis); plus our
-                   break policies (drop pairs around corrected values vs differencing them).
+  2. a pool no detector chose
+                   ``is_clean`` (a detector-free rule on the raw series) picks whole Welltory
+                   recordings and 60-300 s windows of the long clean series; the pool is split
+                   into a development half (tuning, seeds ``DEV_SEEDS``) and a reported half
+                   (seed ``SEED``). 2a: RMSSD change on clean recordings by length, and how
+                   many the > 5 % rejection rule would reject; also for a looser rule and for
+                   generator B's clean synthetic recordings. 2b: RMSSD error on corrupted
+                   recordings from two differently built generators (A: artefacts by beat
+                   index on the pool; B: beats from a continuous heart-period model with
+                   respiratory modulation, artefacts placed in time), ours next to NeuroKit2's
+                   Kubios method and the Malik 20 % rule (hrv-analysis). 2c: oracle
+                   decomposition of our error (generator A). 2d: every project deviation from
+                   Lipponen & Tarvainen switched off alone.
   3. real noise    Polar files: counts per artefact kind, ours next to NeuroKit2 (first pass).
   4. speed         correct_rr + time_domain vs NeuroKit2 signal_fixpeaks + hrv_time on a
                    5-min and an 8-hour recording, as a ratio in the same run.
+  5. user impact   multi-week Welltory users: days whose 7-day HRV status or today's
+                   below/within/above class changes because of the correction (ours, ours
+                   without the rejection rule, NeuroKit2, each against no correction).
 
 Usage (from a clean clone; the first run installs the side environment, a few minutes)::
 
     python3 benchmarks/validate_hrv.py            # full run, writes benchmarks/results/...
     python3 benchmarks/validate_hrv.py --quick    # subset, does not overwrite the results
+    python3 benchmarks/validate_hrv.py --dev      # ours only, development half and seeds
 
 Timings are printed and recorded, never asserted.
 """
