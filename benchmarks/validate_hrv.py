@@ -1324,9 +1324,8 @@ def _markdown(r: dict[str, Any]) -> str:
             f"every figure {verdict(better)} (clean: not worse)."
         ),
     ]
-    lines += _markdown_ablation(r["ablation"])
     lines += _markdown_decomposition(r["decomposition"])
-    lines += _markdown_user_impact(r["user_impact"])
+    lines += _markdown_ablation(r["ablation"])
     lines += [
         "",
         "## 3. Real noise: Polar chest-strap files",
@@ -1359,6 +1358,7 @@ def _markdown(r: dict[str, Any]) -> str:
             f"| {name} | {v['beats']} | {1000 * v['ours_s']:.1f} ms | "
             f"{1000 * v['neurokit2_s']:.1f} ms | {v['ratio_ours_over_nk']:.2f} |"
         )
+    lines += _markdown_user_impact(r["user_impact"])
     lines.append("")
     return "\n".join(lines)
 

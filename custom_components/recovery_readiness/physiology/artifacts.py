@@ -614,7 +614,7 @@ def _complete_pairs(
     a 10 % deviation had added false alarms; with the 15 % threshold floor it adds 3
     (A) and 19 (B) false alarms on seed 1 for 330 (B) recovered halves.
     """
-    covered = _covered(labels)
+    taken = _covered(labels)
     out = list(labels)
     for j, kind in enumerate(labels):
         if kind not in _COLLATERAL_KINDS:
@@ -627,8 +627,9 @@ def _complete_pairs(
         else:
             continue
         for k in sides[: 2 if _LATE_PEAK_PARTNER else 1]:
-            if _is_partner(rr, med_rr, j, k, covered | {i for i, x in enumerate(out) if x}):
+            if _is_partner(rr, med_rr, j, k, taken):
                 out[k] = ArtifactKind.ECTOPIC
+                taken.add(k)
                 break
     return out
 
