@@ -101,10 +101,11 @@ a 12 % sigh) crosses it and is corrected. An artefact worth correcting changes a
 more than natural variability does from one beat to the next; the floor states that as a
 fraction of the local median. Measured in benchmarks/validate_hrv.py (development half of
 the detector-free pool, development seed 1; all other rules as shipped): without the floor
-clean recordings changed 6.2 / 21.6 % (median / 90th percentile of |RMSSD change|),
-corrupted error 3.7 / 17.4 % (generator A) and 0.7 / 2.8 % (generator B); with 0.15:
-0.0 / 0.0 %, 1.0 / 3.3 % and 0.7 / 2.5 %. 0.12 left more false alarms on naturally variable
-recordings (A 1.1 / 4.9 %), 0.18-0.2 missed more small misplaced beats (B p90 12-17 %).
+clean recordings changed 6.22 / 21.77 % (median / 90th percentile of |RMSSD change|),
+corrupted error 3.62 / 17.50 % (generator A) and 0.69 / 2.24 % (generator B); with 0.15:
+0.00 / 0.00 %, 1.01 / 3.30 % and 0.65 / 2.46 %. 0.12 left more false alarms on naturally
+variable recordings (A 1.12 / 4.87 %), 0.18 missed more small misplaced beats (B 0.69 /
+4.97 %). The reported half's figures are in benchmarks/results/validate_hrv.md §2d.
 """
 MIN_INTERVALS: Final = 3
 """Fewest intervals ``correct_rr`` accepts: subspace s22 looks two beats ahead."""
