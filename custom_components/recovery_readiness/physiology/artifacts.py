@@ -613,7 +613,7 @@ def _complete_pairs(
     deviation 1.01 / 3.32 % and 0.83 / 5.42 %. Clean recordings unchanged by each (0.00 /
     0.00 %). With the paper's thresholds unfloored (an earlier pool chosen by the detectors)
     a 10 % deviation had added false alarms; with the 15 % threshold floor it adds 3
-    (A) and 19 (B) false alarms on seed 1 for 330 (B) recovered halves.
+    (A) and 19 (B) false alarms on seed 1 for 380 (B) recovered halves.
     """
     taken = _covered(labels)
     out = list(labels)
