@@ -22,7 +22,7 @@ import pytest
 from emulated import encode_hrm
 from emulated.strap import EmulatedStrap
 from homeassistant.const import CONF_ADDRESS
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -207,9 +207,10 @@ async def test_a_session_with_the_strap_paces_measures_and_reports(  # noqa: PLR
     phases = async_capture_events(hass, EVENT_BREATHING_PHASE)
     completed = async_capture_events(hass, EVENT_BREATHING_COMPLETED)
     fired_at: list[float] = []
-    hass.bus.async_listen(EVENT_BREATHING_PHASE, lambda _e: fired_at.append(sam.t_s))
+    hass.bus.async_listen(EVENT_BREATHING_PHASE, callback(lambda _e: fired_at.append(sam.t_s)))
     coherence: list[float] = []
 
+    @callback
     def _coherence(event: Event) -> None:
         if event.data["entity_id"] == coherence_id and event.data["new_state"].state not in (
             "unknown",
@@ -415,7 +416,9 @@ async def test_the_resonance_assessment_stores_the_pace_with_the_largest_oscilla
     sam = Person(hass, emulated_strap, runtime)
     completed = async_capture_events(hass, EVENT_BREATHING_COMPLETED)
     paces: list[float] = []
-    hass.bus.async_listen(EVENT_BREATHING_PHASE, lambda e: paces.append(e.data["breaths_per_min"]))
+    hass.bus.async_listen(
+        EVENT_BREATHING_PHASE, callback(lambda e: paces.append(e.data["breaths_per_min"]))
+    )
     assert _state(hass, "resonance_pace").state == "unknown"
     await sam.rest(70)
     await hass.services.async_call(
