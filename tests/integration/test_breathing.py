@@ -25,6 +25,8 @@ from homeassistant.const import CONF_ADDRESS
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import intent
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from homeassistant.util.async_ import get_scheduled_timer_handles
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -461,3 +463,40 @@ async def test_the_resonance_assessment_stores_the_pace_with_the_largest_oscilla
     await hass.services.async_call(
         DOMAIN, "stop_breathing", {"profile": person.entry_id}, blocking=True
     )
+
+
+async def _say(hass: HomeAssistant, language: str = "en", **slots: str) -> str:
+    response = await intent.async_handle(
+        hass,
+        "test",
+        "RecoveryReadinessStartBreathing",
+        {k: {"value": v} for k, v in slots.items()},
+        language=language,
+    )
+    return response.speech["plain"]["speech"]
+
+
+async def test_voice_starts_a_session_and_says_how_it_runs(hass: HomeAssistant) -> None:
+    person, _runtime = await _setup(hass, None)
+    assert await async_setup_component(hass, "intent", {})
+    phases = async_capture_events(hass, EVENT_BREATHING_PHASE)
+    speech = await _say(hass, name="sam", minutes="3", pace="5")
+    assert speech == (
+        "Sam, breathing at 5 breaths per minute for 3 minutes. Your strap is not connected, "
+        "so there are no heart figures this time."
+    )
+    session = _state(hass, "breathing_session")
+    assert (session.state, session.attributes["trigger"]) == ("running", "voice")
+    assert [e.data["duration_s"] for e in phases] == [4.8]  # 40 % of a 12-s breath
+    assert await _say(hass, "nl") == "Sam, er loopt al een ademsessie."
+    assert await _say(hass, name="Robin") == (
+        "I don't know a Recovery Readiness profile called robin."
+    )
+    await hass.services.async_call(
+        DOMAIN, "stop_breathing", {"profile": person.entry_id}, blocking=True
+    )
+    # Out-of-range numbers are not guessed: the defaults apply (6/min, 5 minutes).
+    await hass.async_block_till_done()
+    await _say(hass, minutes="600", pace="30")
+    session = _state(hass, "breathing_session")
+    assert (session.attributes["breaths_per_min"], session.attributes["minutes"]) == (6.0, 5.0)
