@@ -366,6 +366,10 @@ async def test_stop_ends_the_session_early(hass: HomeAssistant) -> None:
     session = _state(hass, "breathing_session")
     assert (session.state, session.attributes["trigger"]) == ("running", "button")
     assert session.attributes["breaths_per_min"] == 6.0  # no resonance pace known yet
+    # Elapsed and remaining change with every phase: kept out of the recorder.
+    assert session.state_info is not None
+    assert {"elapsed_s", "remaining_s"} <= session.state_info["unrecorded_attributes"]
+    assert "breaths_per_min" not in session.state_info["unrecorded_attributes"]
     await sam.wait(12)
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(

@@ -204,6 +204,13 @@ class ProfileRuntime(EntryRuntime):
                 "score_known": result is not None and result.score is not None,
                 "missing_inputs": [] if result is None else list(result.missing_inputs),
             },
+            "breathing": {
+                "state": report.breathing.state.value,
+                "mode": report.breathing.mode,
+                "strap": report.breathing.strap,
+                "hrv_note": report.breathing.hrv_note,
+                "resonance_known": report.breathing.resonance is not None,
+            },
         }
 
     # ------------------------------------------------------------------ actions
