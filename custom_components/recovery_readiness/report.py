@@ -151,7 +151,7 @@ class BreathingStatus:
     the session runs, and the ratio of the whole session's averaged spectrum once it is over;
     ``coherence_max`` is the highest live value. ``strap`` says whether HRV figures were
     measured throughout (linked strap connected at the start and never lost); ``hrv_note``
-    says why not (``no_strap``, ``strap_lost``).
+    says why not (``no_strap``, ``strap_lost``) or that too few beats came (``too_few_beats``).
     """
 
     state: BreathingState = BreathingState.IDLE

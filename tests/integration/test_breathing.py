@@ -12,16 +12,18 @@ import asyncio
 import itertools
 import math
 import random
+import shutil
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
 import pytest
 from emulated import encode_hrm
 from emulated.strap import EmulatedStrap
-from homeassistant.const import CONF_ADDRESS
+from homeassistant.const import CONF_ADDRESS, Platform
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -29,7 +31,11 @@ from homeassistant.helpers import intent
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from homeassistant.util.async_ import get_scheduled_timer_handles
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 
 from custom_components.recovery_readiness.const import (
     CONF_ENTRY_KIND,
@@ -45,6 +51,7 @@ from custom_components.recovery_readiness.profile import ProfileRuntime
 pytest_plugins = ["emulated.fixtures"]
 
 PERSON_ID = "person-sam"
+BLUEPRINTS = Path(__file__).resolve().parents[2] / "blueprints" / "automation"
 
 
 def _entity_id(hass: HomeAssistant, key: str, platform: str = "sensor") -> str:
@@ -504,3 +511,112 @@ async def test_voice_starts_a_session_and_says_how_it_runs(hass: HomeAssistant) 
     await _say(hass, minutes="600", pace="30")
     session = _state(hass, "breathing_session")
     assert (session.attributes["breaths_per_min"], session.attributes["minutes"]) == (6.0, 5.0)
+
+
+async def test_a_strap_connected_but_silent_gives_no_figures_and_says_why(
+    hass: HomeAssistant, emulated_strap: EmulatedStrap
+) -> None:
+    person, runtime = await _setup(hass, emulated_strap)
+    sam = Person(hass, emulated_strap, runtime)
+    completed = async_capture_events(hass, EVENT_BREATHING_COMPLETED)
+    await hass.services.async_call(
+        DOMAIN, "start_breathing", {"profile": person.entry_id, "minutes": 1}, blocking=True
+    )
+    sam.began()
+    assert _state(hass, "breathing_session").attributes["strap"] is True
+    await sam.wait(60)  # connected, but no beats arrive (the strap is not worn)
+    assert _state(hass, "breathing_session").state == "resting"
+    await sam.wait(61)
+    await _until(lambda: len(completed) == 1)
+    event = completed[0].data
+    assert (event["strap"], event["hrv_note"]) == (True, "too_few_beats")
+    assert (event["before"], event["during"], event["after"]) == (None, None, None)
+
+
+async def test_an_unreadable_resonance_pace_is_dropped_never_guessed(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    entry_id = "breathing-store-test"
+    key = f"{DOMAIN}.breathing.{entry_id}"
+    hass_storage[key] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": key,
+        "data": {"resonance": {"breaths_per_min": 40, "assessed_at": "2026-01-01T07:00:00+00:00"}},
+    }
+    person = MockConfigEntry(
+        entry_id=entry_id,
+        domain=DOMAIN,
+        title="Sam",
+        unique_id=PERSON_ID,
+        data={CONF_ENTRY_KIND: KIND_PERSON, CONF_PERSON_ID: PERSON_ID},
+    )
+    person.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(person.entry_id)
+    await hass.async_block_till_done()
+    assert _state(hass, "resonance_pace").state == "unknown"  # never a guessed pace
+    await hass.services.async_call(
+        DOMAIN, "start_breathing", {"profile": person.entry_id, "minutes": 1}, blocking=True
+    )
+    assert _state(hass, "breathing_session").attributes["breaths_per_min"] == 6.0
+    await hass.services.async_call(
+        DOMAIN, "stop_breathing", {"profile": person.entry_id}, blocking=True
+    )
+
+
+async def test_the_breathing_lights_blueprint_follows_a_real_session(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    hass.config.config_dir = str(tmp_path)
+    shutil.copytree(BLUEPRINTS, tmp_path / "blueprints" / "automation")
+    assert await async_setup_component(hass, "homeassistant", {})
+    with patch(
+        "homeassistant.components.demo.COMPONENTS_WITH_CONFIG_ENTRY_DEMO_PLATFORM",
+        [Platform.LIGHT],
+    ):
+        demo = MockConfigEntry(domain="demo")
+        demo.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(demo.entry_id)
+    person, runtime = await _setup(hass, None)
+    light = "light.ceiling_lights"
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "use_blueprint": {
+                    "path": "recovery_readiness/breathing_lights.yaml",
+                    "input": {"profile": person.entry_id, "light": [light]},
+                }
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    seen: list[tuple[float, int, int]] = []
+
+    @callback
+    def _light(event: Event) -> None:
+        if event.data["entity_id"] == light and event.data["new_state"] is not None:
+            attrs = event.data["new_state"].attributes
+            seen.append((sam.t_s, attrs.get("brightness"), attrs.get("color_temp_kelvin")))
+
+    hass.bus.async_listen("state_changed", _light)
+    sam = Person(hass, None, runtime)
+    await hass.services.async_call(
+        DOMAIN, "start_breathing", {"profile": person.entry_id, "minutes": 1}, blocking=True
+    )
+    sam.began()
+    for _ in range(70):  # 6 breaths of 10 s, then the rest after the last exhale
+        sam.tick(1.0)
+        await asyncio.sleep(0.01)
+    # The automation's own delay (asyncio's timer; no BLE link here to keep on real time).
+    assert sam.start is not None
+    async_fire_time_changed(hass, sam.start + timedelta(seconds=71))
+    await hass.async_block_till_done()
+    inhale, exhale, rest = (round(0.8 * 255), 4000), (round(0.1 * 255), 2200), round(0.3 * 255)
+    changes = [(b, k) for _, b, k in seen]
+    assert changes[:12] == [inhale, exhale] * 6
+    assert changes[-1][0] == rest
+    # Each change came when its phase began: inhales every 10 s, exhales 4 s after them.
+    times = [t for t, _, _ in seen[:12]]
+    assert times == pytest.approx([10 * (i // 2) + 4 * (i % 2) for i in range(12)], abs=1.01)

@@ -403,9 +403,13 @@ class BreathingRunner:
                 assessment = resonance_assessment(self._by_pace)
             except (InsufficientDataError, ValueError):
                 reason = "insufficient_data"
+        note = self.status.hrv_note
+        if self.status.strap and (summary is None or summary.during is None):
+            note = "too_few_beats"  # connected, but too few beats arrived (strap not worn?)
         self.status = replace(
             self.status,
             state=BreathingState.DONE,
+            hrv_note=note,
             before=None if summary is None else summary.before,
             during=None if summary is None else summary.during,
             after=None if summary is None else summary.after,
@@ -470,7 +474,8 @@ class BreathingRunner:
             self._after.extend(rr_ms)
         elif self.status.state is BreathingState.RUNNING:
             self._during.extend(rr_ms)
-            self._by_pace.setdefault(self.status.breaths_per_min or 0.0, []).extend(rr_ms)
+            if self.status.mode == MODE_RESONANCE and self.status.breaths_per_min is not None:
+                self._by_pace.setdefault(self.status.breaths_per_min, []).extend(rr_ms)
             self._update_coherence(t)
 
     def _update_coherence(self, t_s: float) -> None:
