@@ -46,6 +46,8 @@ WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EVENT_BEDTIME_WINDOW: Final = f"{DOMAIN}_bedtime_window"
 EVENT_SLEEP_RECORDED: Final = f"{DOMAIN}_sleep_recorded"
 EVENT_MEASUREMENT_COMPLETED: Final = f"{DOMAIN}_measurement_completed"
+EVENT_BREATHING_PHASE: Final = f"{DOMAIN}_breathing_phase"
+EVENT_BREATHING_COMPLETED: Final = f"{DOMAIN}_breathing_completed"
 
 SERVICE_LOG_SLEEP: Final = "log_sleep"
 SERVICE_START_MEASUREMENT: Final = "start_measurement"
@@ -56,6 +58,8 @@ SERVICE_DELETE_HISTORY: Final = "delete_history"
 CONF_STRAP_ADDRESS: Final = "strap_address"
 """Person entry data: Bluetooth address of the linked strap (the link follows it to a new entry)."""
 ISSUE_STRAP_MISSING: Final = "strap_missing"
+SERVICE_START_BREATHING: Final = "start_breathing"
+SERVICE_STOP_BREATHING: Final = "stop_breathing"
 
 SIGNAL_STRAP_LOADED: Final = f"{DOMAIN}_strap_loaded"
 """Dispatcher signal: a strap entry loaded or unloaded (argument: its entry id)."""

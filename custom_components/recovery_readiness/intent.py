@@ -25,13 +25,16 @@ from homeassistant.helpers import intent
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
+from .physiology.breathing import MAX_BREATHS_PER_MIN, MIN_BREATHS_PER_MIN
 from .physiology.sleep import SUMMARY_NIGHTS
 from .profile import ProfileRuntime
+from .profile.breathing import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, BreathingError
 from .texts import Texts, async_texts
 
 INTENT_READINESS: Final = "RecoveryReadinessGetStatus"
 INTENT_SLEEP: Final = "RecoveryReadinessGetSleep"
 INTENT_BEDTIME: Final = "RecoveryReadinessGetBedtime"
+INTENT_START_BREATHING: Final = "RecoveryReadinessStartBreathing"
 MAX_SPOKEN_REASONS: Final = 2
 SELF_WORDS: Final = frozenset({"i", "me", "myself", "ik", "mij", "mezelf", "ikzelf"})
 """A "name" that means the speaker (a wildcard sentence can capture "I")."""
@@ -43,6 +46,7 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
     intent.async_register(hass, ReadinessIntentHandler())
     intent.async_register(hass, SleepIntentHandler())
     intent.async_register(hass, BedtimeIntentHandler())
+    intent.async_register(hass, StartBreathingIntentHandler())
 
 
 def _profiles(hass: HomeAssistant) -> list[ProfileRuntime]:
@@ -238,3 +242,71 @@ class BedtimeIntentHandler(_ProfileIntentHandler):
             time=_clock(window.bedtime),
             target=_duration(texts, profile.settings.target_sleep_h),
         )
+
+
+def _number(slots: dict[str, Any], key: str, low: float, high: float) -> float | None:
+    """A numeric slot within [low, high]; None when absent or out of range (never guessed)."""
+    raw = slots.get(key, {}).get("value")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if low <= value <= high else None
+
+
+class StartBreathingIntentHandler(intent.IntentHandler):
+    """Start a guided-breathing session (the pacer's phase events drive lights and sounds)."""
+
+    intent_type = INTENT_START_BREATHING
+    description = (
+        "Starts a guided slow-breathing session for a person: a pacer (inhale/exhale events for "
+        "lights) and, with their heart-rate strap, coherence and HRV before, during and after. "
+        "Optional: the person's name, minutes (1-60, default 5), breaths per minute (3-12, "
+        "default their resonance pace)."
+    )
+    platforms = None
+
+    @property
+    def slot_schema(self) -> dict[Any, Any]:
+        """Optional person name, minutes and pace."""
+        return {
+            vol.Optional("name"): cv.string,
+            vol.Optional("minutes"): cv.string,
+            vol.Optional("pace"): cv.string,
+        }
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Start the session of the chosen profile and say how it will run."""
+        hass = intent_obj.hass
+        slots = self.async_validate_slots(intent_obj.slots)
+        texts = await async_texts(hass, intent_obj.language)
+        response = intent_obj.create_response()
+        profiles = _profiles(hass)
+        wanted = str(slots.get("name", {}).get("value", "")).strip().casefold()
+        if wanted:
+            profiles = [p for p in profiles if p.settings.name.casefold() == wanted]
+        if not profiles:
+            key = "unknown_person" if wanted else "no_profile"
+            response.async_set_speech(texts.voice(key, name=wanted))
+            return response
+        profile = profiles[0]
+        minutes = _number(slots, "minutes", MIN_MINUTES, MAX_MINUTES) or DEFAULT_MINUTES
+        pace = _number(slots, "pace", MIN_BREATHS_PER_MIN, MAX_BREATHS_PER_MIN)
+        try:
+            profile.breathing.async_start(
+                breaths_per_min=pace, minutes=minutes, resonance=False, trigger="voice"
+            )
+        except BreathingError:
+            response.async_set_speech(texts.voice("breathing_running", name=profile.settings.name))
+            return response
+        status = profile.breathing.status
+        key = "breathing_started" if status.strap else "breathing_started_no_strap"
+        response.async_set_speech(
+            texts.voice(
+                key,
+                name=profile.settings.name,
+                pace=f"{status.breaths_per_min:g}",
+                minutes=f"{status.minutes:g}",
+            )
+        )
+        return response

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from .physiology.breathing import BreathingSegment
 from .physiology.readiness import HrvBaseline, Readiness, RhrBaseline
 from .physiology.sleep import Nap, SleepNight, SleepSummary
 from .store.measurements import StoredMeasurement
@@ -117,6 +118,103 @@ class ReadinessState:
     last: StoredMeasurement | None = None
 
 
+# ---------------------------------------------------------------------- breathing
+
+
+class BreathingState(StrEnum):
+    """The guided-breathing session, as the session sensor shows it.
+
+    ``resting``: the pacer has ended and the minute after it is being recorded (strap only).
+    """
+
+    IDLE = "idle"
+    RUNNING = "running"
+    RESTING = "resting"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResonanceResult:
+    """The person's stored resonance pace (largest HR oscillation of the assessment)."""
+
+    breaths_per_min: float
+    assessed_at: datetime
+    lf_power_by_pace: tuple[tuple[float, float], ...] = ()
+    """(pace breaths/min, LF power ms²) of every analysed pace, fastest first."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreathingStatus:
+    """Where the current (or last) guided-breathing session stands; None = unknown.
+
+    ``coherence`` is the live coherence ratio (last 64 s of beats, McCraty et al. 2009) while
+    the session runs, and the ratio of the whole session's averaged spectrum once it is over;
+    ``coherence_max`` is the highest live value. ``strap`` says whether HRV figures were
+    measured throughout (linked strap connected at the start and never lost); ``hrv_note``
+    says why not (``no_strap``, ``strap_lost``) or that too few beats came (``too_few_beats``).
+    """
+
+    state: BreathingState = BreathingState.IDLE
+    mode: str | None = None
+    """``pace`` or ``resonance`` (the assessment protocol)."""
+    breaths_per_min: float | None = None
+    minutes: float | None = None
+    started_at: datetime | None = None
+    elapsed_s: float | None = None
+    remaining_s: float | None = None
+    trigger: str | None = None
+    stopped: bool = False
+    strap: bool | None = None
+    hrv_note: str | None = None
+    coherence: float | None = None
+    coherence_max: float | None = None
+    before: BreathingSegment | None = None
+    during: BreathingSegment | None = None
+    after: BreathingSegment | None = None
+    resonance: ResonanceResult | None = None
+    """The stored resonance pace (also the default pace when known)."""
+    assessment_reason: str | None = None
+    """Why the last assessment chose no pace (``insufficient_data``), else None."""
+
+    @property
+    def running(self) -> bool:
+        """The pacer is running."""
+        return self.state is BreathingState.RUNNING
+
+
+def _segment_dict(s: BreathingSegment | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {
+        "rmssd_ms": round(s.rmssd_ms, 2),
+        "mean_hr_bpm": round(s.mean_hr_bpm, 1),
+        "duration_s": round(s.duration_s, 1),
+        "artifact_ratio": round(s.artifact_ratio, 4),
+    }
+
+
+def breathing_dict(b: BreathingStatus) -> dict[str, Any]:
+    """The breathing part of the completed event and of `get_readiness` (rounded, None kept)."""
+    resonance = b.resonance
+    return {
+        "state": b.state.value,
+        "mode": b.mode,
+        "breaths_per_min": b.breaths_per_min,
+        "minutes": b.minutes,
+        "duration_s": _round(b.elapsed_s, 1),
+        "stopped": b.stopped,
+        "strap": b.strap,
+        "hrv_note": b.hrv_note,
+        "coherence": _round(b.coherence, 3),
+        "coherence_max": _round(b.coherence_max, 3),
+        "before": _segment_dict(b.before),
+        "during": _segment_dict(b.during),
+        "after": _segment_dict(b.after),
+        "resonance_breaths_per_min": None if resonance is None else resonance.breaths_per_min,
+        "resonance_assessed_at": None if resonance is None else resonance.assessed_at.isoformat(),
+    }
+
+
 # ---------------------------------------------------------------------- the report
 
 
@@ -130,6 +228,7 @@ class ProfileReport:
     sleep: SleepState = SleepState()
     readiness: ReadinessState = ReadinessState()
     measurement: MeasurementStatus = MeasurementStatus()
+    breathing: BreathingStatus = BreathingStatus()
 
     def readiness_response(self) -> dict[str, Any]:
         """The `get_readiness` response (reason texts are added by the caller)."""
@@ -167,7 +266,17 @@ class ProfileReport:
             "progress_pct": self.measurement.progress_pct,
             "reason": self.measurement.reason,
         }
+        report["breathing"] = breathing_dict(self.breathing)
         return report
+
+    def breathing_completed_event(self, assessment: dict[str, Any] | None) -> dict[str, Any]:
+        """The ``breathing_completed`` event: the session's figures (None = not measured)."""
+        b = self.breathing
+        return (
+            event_base(self.profile, self.name)
+            | breathing_dict(b)
+            | {"assessment": assessment, "assessment_reason": b.assessment_reason}
+        )
 
     def measurement_completed_event(
         self, measurement: StoredMeasurement | None, reason: str | None

@@ -35,6 +35,8 @@ class RecoverySensorDescription[DataT](SensorEntityDescription):
     value_fn: Callable[[DataT], SensorValue]
     attrs_fn: Callable[[DataT], Mapping[str, Any] | None] = no_attributes
     available_fn: Callable[[DataT], bool] = always_available
+    unrecorded_attributes: frozenset[str] = frozenset()
+    """Attributes kept out of the recorder (values that change every few seconds)."""
 
 
 async def async_setup_entry(
@@ -50,6 +52,14 @@ class RecoverySensor[DataT](RecoveryEntity[DataT], SensorEntity):
     """A sensor fed by a snapshot."""
 
     entity_description: RecoverySensorDescription[DataT]
+
+    async def async_internal_added_to_hass(self) -> None:
+        """Also keep the description's fast-changing attributes out of the recorder."""
+        await super().async_internal_added_to_hass()
+        if extra := self.entity_description.unrecorded_attributes:
+            self._state_info = {
+                "unrecorded_attributes": self._state_info["unrecorded_attributes"] | extra
+            }
 
     @property
     def available(self) -> bool:

@@ -6,6 +6,7 @@ translated `ServiceValidationError` for an unknown or unloaded profile.
 
 from __future__ import annotations
 
+import math
 import stat
 from collections.abc import Callable, Coroutine
 from datetime import date, datetime
@@ -32,10 +33,20 @@ from .const import (
     SERVICE_GET_READINESS,
     SERVICE_IMPORT_HISTORY,
     SERVICE_LOG_SLEEP,
+    SERVICE_START_BREATHING,
     SERVICE_START_MEASUREMENT,
+    SERVICE_STOP_BREATHING,
     entry_kind,
 )
+from .physiology.breathing import MAX_BREATHS_PER_MIN, MIN_BREATHS_PER_MIN
 from .profile import ProfileRuntime
+from .profile.breathing import (
+    DEFAULT_MINUTES,
+    MAX_MINUTES,
+    MIN_MINUTES,
+    MODE_RESONANCE,
+    BreathingError,
+)
 from .profile.history_import import MAX_FILE_BYTES, ImportFileError, parse_history_csv
 from .profile.sleep import SleepLogError
 from .store.measurements import StoredMeasurement
@@ -218,6 +229,40 @@ DELETE_SCHEMA: Final = vol.Schema(
 )
 
 
+ATTR_PACE: Final = "pace"
+ATTR_MINUTES: Final = "minutes"
+
+
+def _pace(value: Any) -> float | str:
+    """A pace of 3-12 breaths/min, or ``resonance``; anything else is refused (translated)."""
+    if isinstance(value, str) and value.strip().lower() == MODE_RESONANCE:
+        return MODE_RESONANCE
+    try:
+        pace = float(value)
+    except (TypeError, ValueError):
+        pace = math.nan
+    if isinstance(value, bool) or not (MIN_BREATHS_PER_MIN <= pace <= MAX_BREATHS_PER_MIN):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="breathing_bad_pace",
+            translation_placeholders={
+                "pace": str(value),
+                "min": f"{MIN_BREATHS_PER_MIN:g}",
+                "max": f"{MAX_BREATHS_PER_MIN:g}",
+            },
+        )
+    return pace
+
+
+START_BREATHING_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_PROFILE): cv.string,
+        vol.Optional(ATTR_PACE): cv.string,
+        vol.Optional(ATTR_MINUTES, default=DEFAULT_MINUTES): vol.Coerce(float),
+    }
+)
+
+
 def _delete_error(key: str) -> ServiceValidationError:
     return ServiceValidationError(translation_domain=DOMAIN, translation_key=f"delete_{key}")
 
@@ -285,11 +330,64 @@ async def _async_delete_history(call: ServiceCall) -> ServiceResponse:
     }
 
 
+def _breathing_error(err: BreathingError, profile: ProfileRuntime) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=err.key,
+        translation_placeholders={"profile": profile.settings.name},
+    )
+
+
+async def _async_start_breathing(call: ServiceCall) -> None:
+    """Start guided breathing: a pace (default: the resonance pace, else 6) or the assessment."""
+    profile = _profile(call)
+    raw = call.data.get(ATTR_PACE)
+    pace = None if raw is None else _pace(raw)
+    minutes = call.data[ATTR_MINUTES]
+    if not (math.isfinite(minutes) and MIN_MINUTES <= minutes <= MAX_MINUTES):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="breathing_bad_minutes",
+            translation_placeholders={
+                "minutes": f"{minutes:g}",
+                "min": f"{MIN_MINUTES:g}",
+                "max": f"{MAX_MINUTES:g}",
+            },
+        )
+    resonance = pace == MODE_RESONANCE
+    if resonance and not profile.link.configured:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="breathing_resonance_needs_strap",
+            translation_placeholders={"profile": profile.settings.name},
+        )
+    try:
+        profile.breathing.async_start(
+            breaths_per_min=pace if isinstance(pace, float) else None,
+            minutes=minutes,
+            resonance=resonance,
+            trigger="action",
+        )
+    except BreathingError as err:
+        raise _breathing_error(err, profile) from err
+
+
+async def _async_stop_breathing(call: ServiceCall) -> None:
+    """Stop the running breathing session (its figures are still reported)."""
+    profile = _profile(call)
+    try:
+        profile.breathing.async_stop()
+    except BreathingError as err:
+        raise _breathing_error(err, profile) from err
+
+
 _SERVICES: Final[
     tuple[tuple[str, vol.Schema, Callable[[ServiceCall], Coroutine[Any, Any, None]]], ...]
 ] = (
     (SERVICE_LOG_SLEEP, LOG_SLEEP_SCHEMA, _async_log_sleep),
     (SERVICE_START_MEASUREMENT, PROFILE_SCHEMA, _async_start_measurement),
+    (SERVICE_START_BREATHING, START_BREATHING_SCHEMA, _async_start_breathing),
+    (SERVICE_STOP_BREATHING, PROFILE_SCHEMA, _async_stop_breathing),
 )
 
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+from datetime import timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
-from homeassistant.core import HomeAssistant
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import async_mock_service
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_mock_service,
+)
 
 BLUEPRINTS = Path(__file__).resolve().parents[2] / "blueprints" / "automation"
 
@@ -87,3 +96,75 @@ async def test_morning_readiness_blueprint(hass: HomeAssistant, config_dir: Path
         "Sam: HRV 61 ms, resting HR 51 bpm. Readiness 82 (hard).",
         "Sam: the morning measurement was rejected (contact lost). Lie still and start it again.",
     ]
+
+
+async def _demo_light(hass: HomeAssistant) -> str:
+    """The demo integration's lights (a real light entity that takes transitions)."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    with patch(
+        "homeassistant.components.demo.COMPONENTS_WITH_CONFIG_ENTRY_DEMO_PLATFORM",
+        [Platform.LIGHT],
+    ):
+        entry = MockConfigEntry(domain="demo")
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    return "light.ceiling_lights"
+
+
+async def test_breathing_lights_blueprint_drives_a_demo_light(
+    hass: HomeAssistant, config_dir: Path
+) -> None:
+    light = await _demo_light(hass)
+    turn_on: list[ServiceCall] = []
+    hass.bus.async_listen(
+        "call_service",
+        callback(lambda e: turn_on.append(e.data) if e.data["service"] == "turn_on" else None),
+    )
+    play = async_mock_service(hass, "media_player", "play_media")
+    stop = async_mock_service(hass, "media_player", "media_stop")
+    async_mock_service(hass, "media_player", "volume_set")
+    await _automation(
+        hass,
+        "breathing_lights.yaml",
+        {
+            "profile": "abc",
+            "light": [light],
+            "media_player": "media_player.bedroom",
+            "sound": "media-source://media_source/local/waves.mp3",
+        },
+    )
+    base = {"profile": "abc", "name": "Sam", "breaths_per_min": 6.0}
+    inhale = base | {"phase": "inhale", "duration_s": 4.0, "breath_index": 0, "remaining_s": 20.0}
+    hass.bus.async_fire("recovery_readiness_breathing_phase", inhale | {"profile": "other"})
+    hass.bus.async_fire("recovery_readiness_breathing_phase", inhale)
+    await hass.async_block_till_done()
+    state = hass.states.get(light)
+    assert state.state == "on"
+    assert state.attributes["brightness"] == round(0.8 * 255)
+    assert state.attributes["color_temp_kelvin"] == 4000
+    assert turn_on[-1]["service_data"]["transition"] == 4.0
+    assert [c.data["media_content_id"] for c in play] == [
+        "media-source://media_source/local/waves.mp3"
+    ]
+
+    exhale = base | {"phase": "exhale", "duration_s": 6.0, "breath_index": 0, "remaining_s": 6.0}
+    hass.bus.async_fire("recovery_readiness_breathing_phase", exhale)
+    # Not async_block_till_done: it would wait out the rest delay of the last exhale.
+    async with asyncio.timeout(2):
+        while len(turn_on) < 2:  # noqa: ASYNC110 - the automation runs as its own task
+            await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
+    state = hass.states.get(light)
+    assert state.attributes["brightness"] == round(0.1 * 255)
+    assert state.attributes["color_temp_kelvin"] == 2200
+    assert turn_on[-1]["service_data"]["transition"] == 6.0
+    assert len(play) == 1  # the sound starts once, on the first inhale
+    assert stop == []
+    assert len(turn_on) == 2  # the rest waits for the exhale to end
+
+    # The last exhale: after its 6 s the sound stops and the light rests.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=7))
+    await hass.async_block_till_done()
+    assert len(stop) == 1
+    assert hass.states.get(light).attributes["brightness"] == round(0.3 * 255)

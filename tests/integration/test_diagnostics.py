@@ -80,5 +80,12 @@ async def test_person_diagnostics_hold_counts_not_health_values(
     assert "robin_bed" not in text
     assert diagnostics["readiness"]["measurements_stored"] == 0
     assert diagnostics["readiness"]["measurement_state"] == "idle"
+    assert diagnostics["breathing"] == {
+        "state": "idle",
+        "mode": None,
+        "strap": None,
+        "hrv_note": None,
+        "resonance_known": False,
+    }
     assert diagnostics["sleep"]["in_bed_now"] is False
     assert diagnostics["strap_linked"] is False

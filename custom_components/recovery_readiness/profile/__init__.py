@@ -34,25 +34,35 @@ from ..const import (
     CONF_STRAP_ADDRESS,
     CONF_STRAP_ENTRY_ID,
     DOMAIN,
+    EVENT_BREATHING_COMPLETED,
     EVENT_MEASUREMENT_COMPLETED,
     ISSUE_STRAP_MISSING,
     LOGGER,
 )
 from ..entity import EntityFeed, EntryRuntime
-from ..report import ProfileReport
+from ..report import BreathingState, ProfileReport
 from ..sensor import RecoverySensor
+from ..store.breathing import BreathingStore
+from ..store.breathing import async_remove_store as async_remove_breathing_store
 from ..store.measurements import StoredMeasurement
 from ..store.measurements import async_remove_store as async_remove_measurement_store
 from ..store.sleep import SleepStore
 from ..store.sleep import async_remove_store as async_remove_sleep_store
-from . import measurement, readiness, sleep_entities
+from ..strap_entry import BeatBatch
+from . import breathing, measurement, readiness, sleep_entities
+from .breathing import BreathingRunner
 from .measurement import MeasurementRunner
 from .readiness import ReadinessTracker
 from .settings import ProfileSettings
 from .sleep import SleepTracker
 from .strap_link import StrapLink
 
-SENSORS = (*sleep_entities.SENSORS, *readiness.SENSORS, *measurement.SENSORS)
+SENSORS = (
+    *sleep_entities.SENSORS,
+    *readiness.SENSORS,
+    *measurement.SENSORS,
+    *breathing.SENSORS,
+)
 BINARY_SENSORS = (*sleep_entities.BINARY_SENSORS, *readiness.BINARY_SENSORS)
 
 
@@ -83,9 +93,18 @@ class ProfileRuntime(EntryRuntime):
             hass,
             settings.strap_entry_id,
             address=entry.data.get(CONF_STRAP_ADDRESS),
-            on_beats=self.measurement.on_beats,
-            on_connection=self.measurement.on_connection,
+            on_beats=self._on_beats,
+            on_connection=self._on_connection,
             on_relink=self._on_strap_relinked,
+        )
+        self.breathing = BreathingRunner(
+            hass,
+            profile=entry.entry_id,
+            name=settings.name,
+            store=BreathingStore(hass, entry.entry_id, entry.title),
+            strap_connected=lambda: self.link.connected,
+            on_status=self._publish_status,
+            on_completed=self._on_breathing_completed,
         )
         self._started = False
         self._readiness_state = self.coordinator.data.readiness
@@ -106,6 +125,7 @@ class ProfileRuntime(EntryRuntime):
             on_change=self._publish,
         )
         await self.readiness.async_load()
+        await self.breathing.async_load()
 
     # ------------------------------------------------------------------ EntryRuntime
 
@@ -130,7 +150,12 @@ class ProfileRuntime(EntryRuntime):
                     feed,
                     measurement.START_BUTTON,
                     press=lambda: self.async_start_measurement("button"),
-                )
+                ),
+                RecoveryButton(
+                    feed,
+                    breathing.START_BUTTON,
+                    press=self._start_breathing_from_button,
+                ),
             ]
         return []
 
@@ -143,6 +168,7 @@ class ProfileRuntime(EntryRuntime):
             async_track_time_change(self.hass, self._async_new_day, hour=0, minute=0, second=5)
         )
         self.link.async_start(entry)
+        entry.async_on_unload(self.breathing.async_cancel)
         entry.async_on_unload(self._async_save_on_unload)
         entry.async_on_unload(entry.add_update_listener(_async_options_updated))
         self._started = True
@@ -177,6 +203,7 @@ class ProfileRuntime(EntryRuntime):
         await async_remove_sleep_store(hass, entry.entry_id)
         await async_remove_measurement_store(hass, entry.entry_id)
         ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_STRAP_MISSING}_{entry.entry_id}")
+        await async_remove_breathing_store(hass, entry.entry_id)
 
     def diagnostics(self) -> dict[str, Any]:
         """Settings (linked entities redacted by the caller), counts and states; no values."""
@@ -204,6 +231,13 @@ class ProfileRuntime(EntryRuntime):
                 "score_known": result is not None and result.score is not None,
                 "missing_inputs": [] if result is None else list(result.missing_inputs),
             },
+            "breathing": {
+                "state": report.breathing.state.value,
+                "mode": report.breathing.mode,
+                "strap": report.breathing.strap,
+                "hrv_note": report.breathing.hrv_note,
+                "resonance_known": report.breathing.resonance is not None,
+            },
         }
 
     # ------------------------------------------------------------------ actions
@@ -229,7 +263,37 @@ class ProfileRuntime(EntryRuntime):
             self._publish()
         return removed
 
+    @callback
+    def _start_breathing_from_button(self) -> None:
+        """The button: the default pace for the default minutes; ignored while one runs."""
+        if self.breathing.status.state in (BreathingState.RUNNING, BreathingState.RESTING):
+            return
+        self.breathing.async_start(
+            breaths_per_min=None,
+            minutes=breathing.DEFAULT_MINUTES,
+            resonance=False,
+            trigger="button",
+        )
+
     # ------------------------------------------------------------------ flow
+
+    @callback
+    def _on_beats(self, batch: BeatBatch) -> None:
+        """The linked strap's beats go to every part that uses them."""
+        self.measurement.on_beats(batch)
+        self.breathing.on_beats(batch)
+
+    @callback
+    def _on_connection(self, connected: bool) -> None:  # noqa: FBT001  (a callback's argument)
+        self.measurement.on_connection(connected)
+        self.breathing.on_connection(connected)
+
+    @callback
+    def _on_breathing_completed(self, assessment: dict[str, Any] | None) -> None:
+        self._publish_status()
+        self.hass.bus.async_fire(
+            EVENT_BREATHING_COMPLETED, self.report.breathing_completed_event(assessment)
+        )
 
     @callback
     def _on_measurement_result(self, m: StoredMeasurement | None, reason: str | None) -> None:
@@ -274,6 +338,7 @@ class ProfileRuntime(EntryRuntime):
                 sleep=self.sleep.state,
                 readiness=self._readiness_state,
                 measurement=self.measurement.status,
+                breathing=self.breathing.status,
             )
         )
 
