@@ -14,6 +14,7 @@ descriptions) plus its science in `physiology`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -28,23 +29,36 @@ from homeassistant.util import dt as dt_util
 
 from ..binary_sensor import RecoveryBinarySensor
 from ..button import RecoveryButton
-from ..const import DOMAIN, EVENT_MEASUREMENT_COMPLETED, LOGGER
+from ..const import DOMAIN, EVENT_MEASUREMENT_COMPLETED, EVENT_SESSION_COMPLETED, LOGGER
 from ..entity import EntityFeed, EntryRuntime
+from ..physiology.training_load import AdviceKind, SessionLoad, SessionRecord
 from ..report import ProfileReport
 from ..sensor import RecoverySensor
 from ..store.measurements import StoredMeasurement
 from ..store.measurements import async_remove_store as async_remove_measurement_store
 from ..store.sleep import SleepStore
 from ..store.sleep import async_remove_store as async_remove_sleep_store
-from . import measurement, readiness, sleep_entities
+from ..store.training import async_remove_store as async_remove_training_store
+from ..strap_entry import BeatBatch
+from . import measurement, readiness, sleep_entities, training_entities
 from .measurement import MeasurementRunner
 from .readiness import ReadinessTracker
 from .settings import ProfileSettings
 from .sleep import SleepTracker
 from .strap_link import StrapLink
+from .training import TrainingTracker
 
-SENSORS = (*sleep_entities.SENSORS, *readiness.SENSORS, *measurement.SENSORS)
-BINARY_SENSORS = (*sleep_entities.BINARY_SENSORS, *readiness.BINARY_SENSORS)
+SENSORS = (
+    *sleep_entities.SENSORS,
+    *readiness.SENSORS,
+    *measurement.SENSORS,
+    *training_entities.SENSORS,
+)
+BINARY_SENSORS = (
+    *sleep_entities.BINARY_SENSORS,
+    *readiness.BINARY_SENSORS,
+    *training_entities.BINARY_SENSORS,
+)
 
 
 class ProfileRuntime(EntryRuntime):
@@ -70,14 +84,18 @@ class ProfileRuntime(EntryRuntime):
             on_status=self._publish_status,
             on_result=self._on_measurement_result,
         )
+        self.training = TrainingTracker(
+            hass, settings, on_change=self._publish, on_session=self._on_session
+        )
         self.link = StrapLink(
             hass,
             settings.strap_entry_id,
-            on_beats=self.measurement.on_beats,
-            on_connection=self.measurement.on_connection,
+            on_beats=self._on_beats,
+            on_connection=self._on_connection,
         )
         self._started = False
         self._readiness_state = self.coordinator.data.readiness
+        self._training_state = self.coordinator.data.training
 
     @property
     def report(self) -> ProfileReport:
@@ -95,6 +113,7 @@ class ProfileRuntime(EntryRuntime):
             on_change=self._publish,
         )
         await self.readiness.async_load()
+        await self.training.async_load()
 
     # ------------------------------------------------------------------ EntryRuntime
 
@@ -132,6 +151,18 @@ class ProfileRuntime(EntryRuntime):
             async_track_time_change(self.hass, self._async_new_day, hour=0, minute=0, second=5)
         )
         self.link.async_start(entry)
+        if (unsub := self.training.async_follow_source()) is not None:
+            entry.async_on_unload(unsub)
+        s = self.settings
+        for moment, action in (
+            (s.morning_end, self._async_republish),
+            (s.protein_reminder_time, self._async_protein_reminder),
+        ):
+            entry.async_on_unload(
+                async_track_time_change(
+                    self.hass, action, hour=moment.hour, minute=moment.minute, second=0
+                )
+            )
         entry.async_on_unload(self._async_save_on_unload)
         entry.async_on_unload(entry.add_update_listener(_async_options_updated))
         self._started = True
@@ -141,6 +172,7 @@ class ProfileRuntime(EntryRuntime):
         """Cancel the sleep timers and save the sleep history."""
         if self.sleep is not None:
             await self.sleep.async_stop()
+        await self.training.async_stop()
 
     async def _async_save_on_unload(self) -> None:
         """Write the measurements now: a reload must find what was just added."""
@@ -151,6 +183,7 @@ class ProfileRuntime(EntryRuntime):
         """Delete a removed profile's stored sleep and measurement history."""
         await async_remove_sleep_store(hass, entry.entry_id)
         await async_remove_measurement_store(hass, entry.entry_id)
+        await async_remove_training_store(hass, entry.entry_id)
 
     def diagnostics(self) -> dict[str, Any]:
         """Settings (linked entities redacted by the caller), counts and states; no values."""
@@ -177,6 +210,13 @@ class ProfileRuntime(EntryRuntime):
                 else report.readiness.hrv.status.value,
                 "score_known": result is not None and result.score is not None,
                 "missing_inputs": [] if result is None else list(result.missing_inputs),
+            },
+            "training": {
+                "sessions_stored": len(self.training.sessions),
+                "sources": sorted({s.source for s in self.training.sessions}),
+                "workout_source": self.settings.workout_source is not None,
+                "hr_profile_known": report.training.hr_profile is not None,
+                "recording": report.training.recording,
             },
         }
 
@@ -207,6 +247,39 @@ class ProfileRuntime(EntryRuntime):
         )
 
     @callback
+    def _on_beats(self, batch: BeatBatch) -> None:
+        """The linked strap's beats reach both the measurement and the session detector."""
+        self.measurement.on_beats(batch)
+        self.training.on_beats(batch)
+
+    @callback
+    def _on_connection(self, connected: bool) -> None:  # noqa: FBT001  (a callback's argument)
+        self.measurement.on_connection(connected)
+        self.training.on_connection(connected)
+
+    @callback
+    def _on_session(self, session: SessionRecord, load: SessionLoad) -> None:
+        """A session was stored: publish, then announce it with the load after it."""
+        self._publish()
+        self.hass.bus.async_fire(
+            EVENT_SESSION_COMPLETED, self.report.session_completed_event(session, load)
+        )
+
+    @callback
+    def _async_republish(self, _now: datetime) -> None:
+        self._publish()
+
+    @callback
+    def _async_protein_reminder(self, now: datetime) -> None:
+        """Evening after a hard day: the protein advice, once per day."""
+        day = dt_util.as_local(now).date()
+        self._publish()
+        if self.training.hard_today(day):
+            self.training.announce_advice(
+                day, AdviceKind.PROTEIN.value, ("hard_session_today",), primary=False
+            )
+
+    @callback
     def _async_new_day(self, _now: datetime) -> None:
         self.measurement.new_day()
         self._publish()
@@ -217,7 +290,14 @@ class ProfileRuntime(EntryRuntime):
         if not self._started or self.sleep is None:
             return
         summary = self.sleep.state.summary
-        self._readiness_state = self.readiness.compute(dt_util.now().date(), summary)
+        today = dt_util.now().date()
+        rhr = self.readiness.compute(today, summary).rhr
+        self.training.set_morning_rest(None if rhr is None else rhr.rolling_mean_7d)
+        load = self.training.training_load(today)
+        self._readiness_state = self.readiness.compute(today, summary, load)
+        self._training_state = self.training.assess(
+            today, load, self._readiness_state, sleep_debt_h=self.sleep.state.sleep_debt_h
+        )
         self._publish_status()
 
     @callback
@@ -232,6 +312,7 @@ class ProfileRuntime(EntryRuntime):
                 sleep=self.sleep.state,
                 readiness=self._readiness_state,
                 measurement=self.measurement.status,
+                training=replace(self._training_state, recording=self.training.recording),
             )
         )
 
