@@ -75,7 +75,7 @@ def _state(hass: HomeAssistant, key: str, platform: str = "sensor") -> Any:
     return state
 
 
-async def _until(predicate: Callable[[], bool], timeout_s: float = 10.0) -> None:
+async def _until(predicate: Callable[[], bool], timeout_s: float = 60.0) -> None:
     async with asyncio.timeout(timeout_s):
         while not predicate():  # noqa: ASYNC110 - polls state owned by bumble/HA
             await asyncio.sleep(0.005)
