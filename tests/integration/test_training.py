@@ -33,7 +33,9 @@ from custom_components.recovery_readiness.const import (
     CONF_PERSON_ID,
     CONF_STRAP_ENTRY_ID,
     DOMAIN,
+    EVENT_ADVICE,
     EVENT_SESSION_COMPLETED,
+    EVENT_TRAINING_STATUS_CHANGED,
     KIND_PERSON,
 )
 from custom_components.recovery_readiness.profile import ProfileRuntime
@@ -450,3 +452,72 @@ async def test_start_and_stop_session_record_everything_in_between(
     assert response["cooled_down"] is None
     assert _state(hass, "training_session_active", "binary_sensor").state == "off"
     assert len(runtime.training.sessions) == 1
+
+
+async def test_status_change_advice_once_per_day_and_the_evening_protein_reminder(
+    hass: HomeAssistant,
+) -> None:
+    reminder = (dt_util.now() + timedelta(minutes=2)).replace(second=0, microsecond=0)
+    if reminder.date() != dt_util.now().date():
+        pytest.skip("too close to midnight for a same-day reminder")
+    changed = async_capture_events(hass, EVENT_TRAINING_STATUS_CHANGED)
+    advice = async_capture_events(hass, EVENT_ADVICE)
+    person, _runtime = await _setup(hass, None, protein_reminder_time=reminder.time().isoformat())
+    # The morning window is over and nothing is known: build up (the reasons say why).
+    assert [e.data["kind"] for e in advice] == ["build_more"]
+    assert advice[0].data["reasons"] == [
+        "no_training_history",
+        "training_sparse",
+        "no_measurement_today",
+    ]
+    assert advice[0].data["primary"] is True
+
+    async def log(days_ago: int, avg_hr: int, minutes: float = 60) -> None:
+        start = dt_util.now() - timedelta(days=days_ago, minutes=minutes + 5)
+        await hass.services.async_call(
+            DOMAIN,
+            "log_session",
+            {
+                "profile": person.entry_id,
+                "start": start.isoformat(),
+                "duration_min": minutes,
+                "avg_hr_bpm": avg_hr,
+            },
+            blocking=True,
+        )
+
+    await log(10, 130)  # an easy session ten days ago: detraining today
+    assert _state(hass, "training_status").state == "detraining"
+    assert changed == []  # nothing known before: no change to announce
+    assert _state(hass, "training_advice").attributes["reasons"] == [
+        "detraining",
+        "training_sparse",
+        "no_measurement_today",
+    ]
+    assert [e.data["kind"] for e in advice] == ["build_more"]  # once per day and kind
+
+    await log(2, 160)  # hard (about 136 TRIMP) two days ago: ready today
+    assert _state(hass, "training_status").state == "ready"
+    assert [(e.data["old_status"], e.data["status"]) for e in changed] == [
+        ("detraining", "ready")
+    ]
+    assert changed[0].data["reasons"] == ["recovered"]
+    assert changed[0].data["profile"] == person.entry_id
+    # Ready, but no morning measurement today: capped to moderate training.
+    state = _state(hass, "training_advice")
+    assert state.state == "train"
+    assert state.attributes["capped"] is True
+    assert state.attributes["hard_training_allowed"] is False
+    assert [e.data["kind"] for e in advice] == ["build_more", "train"]
+    assert "protein" not in [e.data["kind"] for e in advice]
+
+    # Today: a hard session, then the evening reminder (protein after a hard day) once.
+    await log(0, 165, minutes=70)
+    async_fire_time_changed(hass, dt_util.as_utc(reminder))
+    await hass.async_block_till_done()
+    async_fire_time_changed(hass, dt_util.as_utc(reminder) + timedelta(seconds=1))
+    await hass.async_block_till_done()
+    protein = [e.data for e in advice if e.data["kind"] == "protein"]
+    assert len(protein) == 1
+    assert protein[0]["reasons"] == ["hard_session_today"]
+    assert protein[0]["day"] == reminder.date().isoformat()

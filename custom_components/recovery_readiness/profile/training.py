@@ -469,7 +469,8 @@ class TrainingTracker:
         if not morning_done and now_local.time() < self.settings.morning_end:
             return  # the day's advice is announced with fresh data, or once the morning ended
         for kind in (advice.kind, *advice.also):
-            if kind is not AdviceKind.PROTEIN:
+            # A secondary protein advice waits for the evening reminder (`announce_advice`).
+            if kind is advice.kind or kind is not AdviceKind.PROTEIN:
                 self.announce_advice(
                     state.day, kind.value, advice.reasons, primary=kind is advice.kind
                 )
