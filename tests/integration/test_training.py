@@ -39,6 +39,7 @@ from custom_components.recovery_readiness.const import (
     KIND_PERSON,
 )
 from custom_components.recovery_readiness.profile import ProfileRuntime
+from custom_components.recovery_readiness.store.training import storage_key
 from custom_components.recovery_readiness.strap_entry import coordinator as coordinator_module
 
 pytest_plugins = ["emulated.fixtures"]
@@ -498,9 +499,7 @@ async def test_status_change_advice_once_per_day_and_the_evening_protein_reminde
 
     await log(2, 160)  # hard (about 136 TRIMP) two days ago: ready today
     assert _state(hass, "training_status").state == "ready"
-    assert [(e.data["old_status"], e.data["status"]) for e in changed] == [
-        ("detraining", "ready")
-    ]
+    assert [(e.data["old_status"], e.data["status"]) for e in changed] == [("detraining", "ready")]
     assert changed[0].data["reasons"] == ["recovered"]
     assert changed[0].data["profile"] == person.entry_id
     # Ready, but no morning measurement today: capped to moderate training.
@@ -521,3 +520,212 @@ async def test_status_change_advice_once_per_day_and_the_evening_protein_reminde
     assert len(protein) == 1
     assert protein[0]["reasons"] == ["hard_session_today"]
     assert protein[0]["day"] == reminder.date().isoformat()
+
+
+async def test_a_strap_that_does_not_come_back_closes_the_session_honestly(
+    hass: HomeAssistant, emulated_strap: EmulatedStrap
+) -> None:
+    _person, runtime = await _setup(hass, emulated_strap)
+    clock = Clock(runtime)
+    coordinator = runtime.link.strap
+    assert coordinator is not None
+    completed = async_capture_events(hass, EVENT_SESSION_COMPLETED)
+    times = await _stream(emulated_strap, clock, [100] * _n(1) + [160] * _n(11))
+    await _until(lambda: coordinator.stats.frames >= _n(12))
+    await emulated_strap.disconnect()
+    await _until(lambda: not coordinator.connected)
+    await hass.async_block_till_done()
+    assert completed == []  # inside the stitch window nothing is closed yet
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=310))
+    await _until(lambda: len(completed) == 1)
+    await hass.async_block_till_done()
+    event = completed[0].data
+    # Closed at its last sample: no HRR60 and no cool-down verdict (we do not know what came).
+    assert event["duration_min"] == pytest.approx((times[-1] - times[_n(1)]) / 60, abs=0.05)
+    assert event["hrr60_bpm"] is None
+    assert event["cooled_down"] is None
+    assert event["trimp"] == pytest.approx(_trimp([(2.0, 160.0)] * (_n(11) - 1)), abs=0.05)
+
+
+async def test_a_session_open_at_restart_is_closed_and_kept(
+    hass: HomeAssistant, emulated_strap: EmulatedStrap
+) -> None:
+    person, runtime = await _setup(hass, emulated_strap)
+    clock = Clock(runtime)
+    coordinator = runtime.link.strap
+    assert coordinator is not None
+    await _stream(emulated_strap, clock, [160] * _n(11))
+    await _until(lambda: coordinator.stats.frames >= _n(11))
+    assert _state(hass, "training_session_active", "binary_sensor").state == "on"
+    assert await hass.config_entries.async_reload(person.entry_id)
+    await hass.async_block_till_done()
+    last = _state(hass, "last_session")
+    assert last.state != "unknown"
+    assert last.attributes["source"] == "strap"
+    assert last.attributes["duration_min"] == pytest.approx((_n(11) - 1) * 2 / 60, abs=0.05)
+
+
+async def test_stored_rows_are_checked_and_a_copy_is_kept(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    entry_id = "training-rows"
+    good = {
+        "start": (dt_util.utcnow() - timedelta(days=2)).isoformat(),
+        "duration_s": 1800.0,
+        "sport": "running",
+        "source": "manual",
+        "hr_histogram": [[1200.0, 150.0], [600.0, 160.0]],
+        "avg_hr_bpm": None,
+        "rpe": 5,
+        "cooled_down": "yes",
+    }
+    bad = [
+        {"start": "not a time", "duration_s": 60},
+        {"start": good["start"], "duration_s": -5},
+        {"start": good["start"], "duration_s": 60, "rpe": 99},
+        {"start": "2026-01-01T10:00:00", "duration_s": 60},  # no zone
+        "junk",
+    ]
+    key = storage_key(entry_id)
+    hass_storage[key] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": key,
+        "data": {"sessions": [good, *bad, good | {"hr_histogram": [[1, 2, 3]]}]},
+    }
+    person = MockConfigEntry(
+        entry_id=entry_id,
+        domain=DOMAIN,
+        title="Kim",
+        unique_id=PERSON_ID,
+        data={CONF_ENTRY_KIND: KIND_PERSON, CONF_PERSON_ID: PERSON_ID},
+        options=OPTIONS,
+    )
+    person.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(person.entry_id)
+    await hass.async_block_till_done()
+    sessions = person.runtime_data.training.sessions
+    assert len(sessions) == 2  # the good row, and the same one with an unreadable stream
+    assert {s.hr_samples is None for s in sessions} == {True, False}
+    last = _state(hass, "last_session")
+    # The stream wins over the duplicate without one; its TRIMP is the histogram's.
+    assert float(_state(hass, "last_session_load").state) == pytest.approx(
+        _trimp([(1200.0, 150.0), (600.0, 160.0)]), abs=0.05
+    )
+    assert last.attributes["cooled_down"] is None  # "yes" is not a boolean
+
+
+async def test_settings_out_of_range_are_unset_and_max_hr_is_estimated_from_age(
+    hass: HomeAssistant,
+) -> None:
+    person, _runtime = await _setup(
+        hass,
+        None,
+        max_hr_bpm=500,
+        rest_hr_bpm="fast",
+        age_years=40,
+        sex="other",
+        session_hrr_pct=5,
+        workout_preset="nope",
+    )
+    await hass.services.async_call(
+        DOMAIN,
+        "log_session",
+        {"profile": person.entry_id, "duration_min": 30, "avg_hr_bpm": 150},
+        blocking=True,
+    )
+    # No resting HR (configured value unreadable, no morning baseline): the HR is not usable.
+    last = _state(hass, "last_session")
+    assert last.attributes["load_method"] == "none"
+    assert _state(hass, "last_session_load").state == "unknown"
+    report = await hass.services.async_call(
+        DOMAIN, "get_readiness", {"profile": person.entry_id}, blocking=True, return_response=True
+    )
+    assert report["training"]["hr_max_estimated"] is None  # no anchors at all
+
+
+async def test_the_generic_preset_and_hostile_attributes(hass: HomeAssistant) -> None:
+    person, runtime = await _setup(
+        hass,
+        None,
+        workout_source="sensor.workout",
+        workout_preset="generic",
+        age_years=40,
+    )
+    start = (dt_util.now() - timedelta(hours=3)).replace(microsecond=0)
+    hostile = [
+        {"start": start.isoformat(), "duration_min": 45, "avg_hr_bpm": 999, "rpe": 42},
+        {"start": "yesterday", "duration_s": 100},
+        {"start": start.isoformat(), "duration_s": 10 * 86400},
+        {"start": (dt_util.now() + timedelta(hours=1)).isoformat(), "duration_s": 600},
+        {"start": True, "duration_s": 600},
+    ]
+    for i, attrs in enumerate(hostile):
+        hass.states.async_set("sensor.workout", str(i), attrs)
+        await hass.async_block_till_done()
+    assert len(runtime.training.sessions) == 1  # only the first; its HR and RPE dropped
+    stored = runtime.training.sessions[0]
+    assert (stored.avg_hr_bpm, stored.rpe, stored.source) == (None, None, "entity")
+    assert stored.duration_s == 45 * 60
+    hass.states.async_set(
+        "sensor.workout",
+        "ok",
+        {
+            "id": "w-2",
+            "start": (start - timedelta(days=1)).replace(tzinfo=None).isoformat(),
+            "duration_s": "3600",
+            "avg_hr_bpm": "140",
+            "max_hr_bpm": 170,
+            "sport": "Cycling",
+            "rpe": 6,
+        },
+    )
+    await hass.async_block_till_done()
+    assert len(runtime.training.sessions) == 2
+    first = runtime.training.sessions[0]
+    assert (first.sport, first.avg_hr_bpm, first.rpe, first.source_id) == (
+        "cycling",
+        140.0,
+        6.0,
+        "w-2",
+    )
+    assert first.start == dt_util.as_utc(start - timedelta(days=1))  # local without a zone
+    _ = person
+
+
+async def test_session_action_errors(hass: HomeAssistant) -> None:
+    person, _runtime = await _setup(hass, None)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "start_session", {"profile": person.entry_id}, blocking=True
+        )
+    assert err.value.translation_key == "no_linked_strap"
+    future = (dt_util.now() + timedelta(hours=2)).isoformat()
+    for data, key in (
+        ({"start": future, "rpe": 5}, "session_in_future"),
+        ({"avg_hr_bpm": 150, "max_hr_bpm": 140}, "session_max_below_avg"),
+    ):
+        with pytest.raises(ServiceValidationError) as err:
+            await hass.services.async_call(
+                DOMAIN,
+                "log_session",
+                {"profile": person.entry_id, "duration_min": 30} | data,
+                blocking=True,
+            )
+        assert err.value.translation_key == key
+
+
+async def test_stop_session_without_heart_rate_saves_nothing(
+    hass: HomeAssistant, emulated_strap: EmulatedStrap
+) -> None:
+    person, runtime = await _setup(hass, emulated_strap)
+    await hass.services.async_call(
+        DOMAIN, "start_session", {"profile": person.entry_id}, blocking=True
+    )
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "stop_session", {"profile": person.entry_id}, blocking=True
+        )
+    assert err.value.translation_key == "no_session_data"
+    assert runtime.training.sessions == ()
+    assert _state(hass, "training_session_active", "binary_sensor").state == "off"
