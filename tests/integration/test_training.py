@@ -729,3 +729,39 @@ async def test_stop_session_without_heart_rate_saves_nothing(
     assert err.value.translation_key == "no_session_data"
     assert runtime.training.sessions == ()
     assert _state(hass, "training_session_active", "binary_sensor").state == "off"
+
+
+async def test_a_polar_exercise_is_read_from_state_and_nested_attributes(
+    hass: HomeAssistant,
+) -> None:
+    start = (dt_util.now() - timedelta(hours=4)).replace(microsecond=0)
+    attrs = {
+        "duration": "PT45M30S",
+        "heart_rate": {"average": 140, "maximum": 165},
+        "sport": "RUNNING",
+        "training_load": 88.5,
+    }
+    hass.states.async_set(
+        "sensor.polar_last_exercise", start.replace(tzinfo=None).isoformat(), attrs
+    )
+    _person, runtime = await _setup(
+        hass, None, workout_source="sensor.polar_last_exercise", workout_preset="polar"
+    )
+    hass.states.async_set(
+        "sensor.polar_last_exercise", start.replace(tzinfo=None).isoformat(), attrs | {"x": 1}
+    )
+    await hass.async_block_till_done()
+    assert len(runtime.training.sessions) == 1  # identified by its start
+    last = _state(hass, "last_session")
+    assert dt_util.parse_datetime(last.state) == dt_util.as_utc(start)
+    assert last.attributes["source"] == "polar"
+    assert last.attributes["duration_min"] == 45.5
+    assert (last.attributes["avg_hr_bpm"], last.attributes["max_hr_bpm"]) == (140.0, 165.0)
+    assert last.attributes["sport"] == "running"
+    assert last.attributes["vendor_load"] == 88.5
+    assert float(_state(hass, "last_session_load").state) == pytest.approx(
+        _trimp([(2730.0, 140.0)]), abs=0.05
+    )
+    hass.states.async_set("sensor.polar_last_exercise", "unknown", attrs | {"duration": "PT"})
+    await hass.async_block_till_done()
+    assert len(runtime.training.sessions) == 1

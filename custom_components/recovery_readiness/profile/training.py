@@ -281,17 +281,17 @@ class TrainingTracker:
         if source is None:
             return None
         if (state := self.hass.states.get(source)) is not None:
-            self._ingest(state.attributes)
+            self._ingest(state.state, state.attributes)
         return async_track_state_change_event(self.hass, [source], self._on_source_change)
 
     @callback
     def _on_source_change(self, event: Event[EventStateChangedData]) -> None:
         if (state := event.data["new_state"]) is not None:
-            self._ingest(state.attributes)
+            self._ingest(state.state, state.attributes)
 
-    def _ingest(self, attrs: Mapping[str, Any]) -> None:
+    def _ingest(self, state: str, attrs: Mapping[str, Any]) -> None:
         preset = PRESETS[self.settings.workout_preset]
-        record = workout_from_attributes(preset, attrs, now=dt_util.utcnow())
+        record = workout_from_attributes(preset, attrs, now=dt_util.utcnow(), state=state)
         if record is not None and not self._is_known(record):
             self.hass.async_create_task(self._async_finish(record))
 

@@ -12,6 +12,10 @@ Presets (attribute names read from each integration's code):
     attributes are Garmin Connect's activity summary): ``activityId``, ``startTimeGMT`` (UTC
     without a zone) or ``startTimeLocal``, ``duration`` (s), ``averageHR``, ``maxHR``,
     ``activityType.typeKey``, ``activityTrainingLoad`` (Garmin's own load, shown only).
+    ``polar`` (Aohzan/hass-polar, ``last_exercise`` sensor: state = the start time as Polar
+    AccessLink sends it, local without a zone): ``duration`` (ISO 8601, ``PT1H2M3S``),
+    ``heart_rate.average`` / ``heart_rate.maximum``, ``sport``, ``training_load`` (Polar's
+    cardio load, shown only); no id, so the start identifies it.
     ``generic``: ``id``, ``start`` (ISO 8601), ``duration_s`` or ``duration_min``,
     ``avg_hr_bpm``, ``max_hr_bpm``, ``sport``, ``rpe`` — for a template sensor or a script.
 """
@@ -19,6 +23,7 @@ Presets (attribute names read from each integration's code):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,6 +58,8 @@ class WorkoutPreset:
     vendor_load_attrs: tuple[str, ...] = ()
     vendor_load_unit: str | None = None
     vendor_name: str | None = None
+    start_from_state: bool = False
+    """The entity's state is the start (local without a zone, or with a zone)."""
 
 
 PRESETS: Final[Mapping[str, WorkoutPreset]] = {
@@ -69,6 +76,17 @@ PRESETS: Final[Mapping[str, WorkoutPreset]] = {
         vendor_load_unit="garmin_training_load",
         vendor_name="Garmin",
     ),
+    "polar": WorkoutPreset(
+        source="polar",
+        start_from_state=True,
+        duration_s_attrs=("duration",),
+        avg_hr_attrs=("heart_rate.average",),
+        max_hr_attrs=("heart_rate.maximum",),
+        sport_attrs=("sport",),
+        vendor_load_attrs=("training_load",),
+        vendor_load_unit="polar_cardio_load",
+        vendor_name="Polar",
+    ),
     "generic": WorkoutPreset(
         source="entity",
         id_attrs=("id",),
@@ -84,8 +102,35 @@ PRESETS: Final[Mapping[str, WorkoutPreset]] = {
 DEFAULT_PRESET: Final = "garmin_connect"
 
 
+def _get(attrs: Mapping[str, Any], name: str) -> Any:
+    """An attribute; ``a.b`` reads key ``b`` of a mapping attribute ``a``."""
+    value: Any = attrs
+    for part in name.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
 def _first(attrs: Mapping[str, Any], names: tuple[str, ...]) -> Any:
-    return next((attrs[n] for n in names if attrs.get(n) not in (None, "")), None)
+    return next(
+        (value for n in names if (value := _get(attrs, n)) is not None and value != ""), None
+    )
+
+
+_ISO_DURATION: Final = re.compile(
+    r"^PT(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?$"
+)
+
+
+def _seconds(value: Any) -> float | None:
+    """Seconds from a number, a numeric string or an ISO 8601 time duration (``PT1H2M``)."""
+    if isinstance(value, str) and (match := _ISO_DURATION.match(value.strip().upper())):
+        if not any(match.groupdict().values()):
+            return None
+        h, m, sec = (float(match.group(k) or 0.0) for k in ("h", "m", "s"))
+        return h * 3600.0 + m * 60.0 + sec
+    return _number(value)
 
 
 def _number(value: Any) -> float | None:
@@ -129,13 +174,15 @@ def _sport(value: Any) -> str:
 
 
 def workout_from_attributes(
-    preset: WorkoutPreset, attrs: Mapping[str, Any], *, now: datetime
+    preset: WorkoutPreset, attrs: Mapping[str, Any], *, now: datetime, state: str | None = None
 ) -> SessionRecord | None:
-    """The session an entity's attributes describe, or None when they describe none."""
-    start = _instant(_first(attrs, preset.start_utc_attrs), utc=True) or _instant(
-        _first(attrs, preset.start_local_attrs), utc=False
+    """The session an entity's state and attributes describe, or None when they describe none."""
+    start = (
+        _instant(_first(attrs, preset.start_utc_attrs), utc=True)
+        or _instant(_first(attrs, preset.start_local_attrs), utc=False)
+        or (_instant(state, utc=False) if preset.start_from_state else None)
     )
-    duration_s = _number(_first(attrs, preset.duration_s_attrs))
+    duration_s = _seconds(_first(attrs, preset.duration_s_attrs))
     if duration_s is None and (minutes := _number(_first(attrs, preset.duration_min_attrs))):
         duration_s = minutes * 60.0
     if start is None or duration_s is None or not 0 < duration_s <= MAX_DURATION_S:
