@@ -17,7 +17,7 @@ import pytest
 from emulated import encode_hrm
 from emulated.strap import EmulatedStrap
 from homeassistant.components import bluetooth
-from homeassistant.const import CONF_ADDRESS
+from homeassistant.const import CONF_ADDRESS, EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -765,3 +765,21 @@ async def test_a_polar_exercise_is_read_from_state_and_nested_attributes(
     hass.states.async_set("sensor.polar_last_exercise", "unknown", attrs | {"duration": "PT"})
     await hass.async_block_till_done()
     assert len(runtime.training.sessions) == 1
+
+
+async def test_an_open_session_is_saved_when_home_assistant_stops(
+    hass: HomeAssistant, emulated_strap: EmulatedStrap, hass_storage: dict[str, Any]
+) -> None:
+    person, runtime = await _setup(hass, emulated_strap)
+    clock = Clock(runtime)
+    coordinator = runtime.link.strap
+    assert coordinator is not None
+    await _stream(emulated_strap, clock, [160] * _n(11))
+    await _until(lambda: coordinator.stats.frames >= _n(11))
+    assert storage_key(person.entry_id) not in hass_storage
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+    await hass.async_block_till_done()
+    [row] = hass_storage[storage_key(person.entry_id)]["data"]["sessions"]
+    assert row["source"] == "strap"
+    assert row["duration_s"] == pytest.approx((_n(11) - 1) * STEP_S)
+    assert row["hr_histogram"] == [[pytest.approx((_n(11) - 1) * STEP_S), 160.0]]

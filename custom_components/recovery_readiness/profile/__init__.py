@@ -19,8 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.event import async_track_time_change
@@ -153,6 +153,10 @@ class ProfileRuntime(EntryRuntime):
         self.link.async_start(entry)
         if (unsub := self.training.async_follow_source()) is not None:
             entry.async_on_unload(unsub)
+        # Home Assistant does not unload entries when it stops: close an open session then.
+        entry.async_on_unload(
+            self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_close_training)
+        )
         s = self.settings
         for moment, action in (
             (s.morning_end, self._async_republish),
@@ -264,6 +268,9 @@ class ProfileRuntime(EntryRuntime):
         self.hass.bus.async_fire(
             EVENT_SESSION_COMPLETED, self.report.session_completed_event(session, load)
         )
+
+    async def _async_close_training(self, _event: Event) -> None:
+        await self.training.async_stop()
 
     @callback
     def _async_republish(self, _now: datetime) -> None:
