@@ -16,6 +16,15 @@ from typing import Any
 from .physiology.breathing import BreathingSegment
 from .physiology.readiness import HrvBaseline, Readiness, RhrBaseline
 from .physiology.sleep import Nap, SleepNight, SleepSummary
+from .physiology.training_load import (
+    DailyAdvice,
+    HeartRateProfile,
+    LoadRange,
+    SessionLoad,
+    SessionRecord,
+    TrainingLoad,
+    WindowAssessment,
+)
 from .store.measurements import StoredMeasurement
 
 
@@ -215,6 +224,72 @@ def breathing_dict(b: BreathingStatus) -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------------- training
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrainingState:
+    """Sessions, training load, window and advice of one local day (`profile.training`).
+
+    ``load`` is None without any session (unknown, never 0); ``window`` and ``suggested`` are
+    None when they cannot be known (no session before today, no fitness yet).
+    """
+
+    day: date | None = None
+    sessions: int = 0
+    last_session: SessionRecord | None = None
+    last_load: SessionLoad | None = None
+    load: TrainingLoad | None = None
+    window: WindowAssessment | None = None
+    advice: DailyAdvice | None = None
+    suggested: LoadRange | None = None
+    hr_profile: HeartRateProfile | None = None
+    recording: bool = False
+    """A session is being recorded from the strap now (detected or started by hand)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The training part of the `get_readiness` response."""
+        last, load = self.last_session, self.last_load
+        return {
+            "sessions": self.sessions,
+            "recording": self.recording,
+            "last_session": None if last is None else session_summary(last, load),
+            "training_load": None if self.load is None else self.load.as_dict(),
+            "window": None if self.window is None else self.window.as_dict(),
+            "advice": None if self.advice is None else self.advice.as_dict(),
+            "suggested_load_trimp": None
+            if self.suggested is None
+            else {
+                "low": round(self.suggested.low_trimp, 1),
+                "high": round(self.suggested.high_trimp, 1),
+            },
+            "hr_max_estimated": None
+            if self.hr_profile is None
+            else self.hr_profile.hr_max_estimated,
+        }
+
+
+def session_summary(s: SessionRecord, load: SessionLoad | None) -> dict[str, Any]:
+    """A session's figures, as entities, events and responses show them."""
+    return {
+        "start": s.start.isoformat(),
+        "duration_min": round(s.duration_s / 60.0, 1),
+        "sport": s.sport,
+        "source": s.source,
+        "trimp": None if load is None else _round(load.trimp, 1),
+        "load_method": None if load is None else load.method.value,
+        "load_is_estimate": None if load is None else load.is_estimate,
+        "avg_hr_bpm": _round(s.avg_hr_bpm, 1),
+        "max_hr_bpm": _round(s.max_hr_bpm, 1),
+        "hrr60_bpm": _round(s.hrr60_bpm, 1),
+        "cooled_down": s.cooled_down,
+        "rpe": s.rpe,
+        "vendor_load": s.vendor_load,
+        "vendor_load_unit": s.vendor_load_unit,
+        "merged_from": list(s.merged_from),
+    }
+
+
 # ---------------------------------------------------------------------- the report
 
 
@@ -229,6 +304,7 @@ class ProfileReport:
     readiness: ReadinessState = ReadinessState()
     measurement: MeasurementStatus = MeasurementStatus()
     breathing: BreathingStatus = BreathingStatus()
+    training: TrainingState = TrainingState()
 
     def readiness_response(self) -> dict[str, Any]:
         """The `get_readiness` response (reason texts are added by the caller)."""
@@ -267,6 +343,7 @@ class ProfileReport:
             "reason": self.measurement.reason,
         }
         report["breathing"] = breathing_dict(self.breathing)
+        report["training"] = self.training.as_dict()
         return report
 
     def breathing_completed_event(self, assessment: dict[str, Any] | None) -> dict[str, Any]:
@@ -300,3 +377,15 @@ class ProfileReport:
             if result is None or result.recommendation is None
             else result.recommendation.value,
         }
+
+    def session_completed_event(self, session: SessionRecord, load: SessionLoad) -> dict[str, Any]:
+        """The ``session_completed`` event: the session's figures and the load after it."""
+        t = self.training.load
+        return (
+            event_base(self.profile, self.name)
+            | session_summary(session, load)
+            | {
+                "acute_load": None if t is None else round(t.atl, 1),
+                "chronic_load": None if t is None else round(t.ctl, 1),
+            }
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import stat
 from collections.abc import Callable, Coroutine
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -32,13 +32,17 @@ from .const import (
     SERVICE_DELETE_HISTORY,
     SERVICE_GET_READINESS,
     SERVICE_IMPORT_HISTORY,
+    SERVICE_LOG_SESSION,
     SERVICE_LOG_SLEEP,
     SERVICE_START_BREATHING,
     SERVICE_START_MEASUREMENT,
+    SERVICE_START_SESSION,
     SERVICE_STOP_BREATHING,
+    SERVICE_STOP_SESSION,
     entry_kind,
 )
 from .physiology.breathing import MAX_BREATHS_PER_MIN, MIN_BREATHS_PER_MIN
+from .physiology.training_load import CR10_MAX, SessionRecord
 from .profile import ProfileRuntime
 from .profile.breathing import (
     DEFAULT_MINUTES,
@@ -49,6 +53,8 @@ from .profile.breathing import (
 )
 from .profile.history_import import MAX_FILE_BYTES, ImportFileError, parse_history_csv
 from .profile.sleep import SleepLogError
+from .profile.training import SessionError
+from .report import session_summary
 from .store.measurements import StoredMeasurement
 from .store.sleep import StoredEpisode
 from .texts import async_texts, reasons_with_text
@@ -229,6 +235,24 @@ DELETE_SCHEMA: Final = vol.Schema(
 )
 
 
+ATTR_DURATION_MIN: Final = "duration_min"
+ATTR_AVG_HR: Final = "avg_hr_bpm"
+ATTR_MAX_HR: Final = "max_hr_bpm"
+ATTR_RPE: Final = "rpe"
+ATTR_SPORT: Final = "sport"
+LOG_SESSION_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_PROFILE): cv.string,
+        vol.Optional(ATTR_START): cv.datetime,
+        vol.Required(ATTR_DURATION_MIN): vol.All(vol.Coerce(float), vol.Range(min=1, max=1440)),
+        vol.Optional(ATTR_AVG_HR): vol.All(vol.Coerce(float), vol.Range(min=30, max=250)),
+        vol.Optional(ATTR_MAX_HR): vol.All(vol.Coerce(float), vol.Range(min=30, max=250)),
+        vol.Optional(ATTR_RPE): vol.All(vol.Coerce(float), vol.Range(min=0, max=CR10_MAX)),
+        vol.Optional(ATTR_SPORT): vol.All(cv.string, vol.Length(max=64)),
+    }
+)
+
+
 ATTR_PACE: Final = "pace"
 ATTR_MINUTES: Final = "minutes"
 
@@ -381,6 +405,68 @@ async def _async_stop_breathing(call: ServiceCall) -> None:
         raise _breathing_error(err, profile) from err
 
 
+def _session_error(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+    )
+
+
+async def _async_log_session(call: ServiceCall) -> ServiceResponse:
+    """Record a workout by hand (duration + average HR, or session RPE); saved before it returns."""
+    profile = _profile(call)
+    data = call.data
+    if ATTR_AVG_HR not in data and ATTR_RPE not in data:
+        raise _session_error(key="session_needs_hr_or_rpe")
+    duration_s = float(data[ATTR_DURATION_MIN]) * 60.0
+    now = dt_util.utcnow()
+    start = (
+        dt_util.as_utc(_local(data[ATTR_START]))
+        if ATTR_START in data
+        else now - timedelta(seconds=duration_s)
+    )
+    if start + timedelta(seconds=duration_s) > now + timedelta(minutes=1):
+        raise _session_error(key="session_in_future")
+    avg, peak = data.get(ATTR_AVG_HR), data.get(ATTR_MAX_HR)
+    if avg is not None and peak is not None and peak < avg:
+        raise _session_error(key="session_max_below_avg")
+    record = SessionRecord(
+        start=start,
+        duration_s=duration_s,
+        sport=str(data.get(ATTR_SPORT) or "unknown").strip().casefold() or "unknown",
+        source="manual",
+        avg_hr_bpm=avg,
+        max_hr_bpm=peak,
+        rpe=data.get(ATTR_RPE),
+    )
+    try:
+        load = await profile.training.async_log(record)
+    except SessionError as err:
+        raise _session_error(err.key) from err
+    return session_summary(record, load)
+
+
+async def _async_start_session(call: ServiceCall) -> None:
+    """Record a workout from the linked strap from now until `stop_session`."""
+    profile = _profile(call)
+    if not profile.link.configured:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_linked_strap",
+            translation_placeholders={"profile": profile.settings.name},
+        )
+    profile.training.start_session()
+
+
+async def _async_stop_session(call: ServiceCall) -> ServiceResponse:
+    """Close the session started by hand; saved before it returns."""
+    profile = _profile(call)
+    try:
+        record = await profile.training.async_stop_session()
+    except SessionError as err:
+        raise _session_error(err.key) from err
+    return session_summary(record, profile.training.session_load(record))
+
+
 _SERVICES: Final[
     tuple[tuple[str, vol.Schema, Callable[[ServiceCall], Coroutine[Any, Any, None]]], ...]
 ] = (
@@ -388,6 +474,7 @@ _SERVICES: Final[
     (SERVICE_START_MEASUREMENT, PROFILE_SCHEMA, _async_start_measurement),
     (SERVICE_START_BREATHING, START_BREATHING_SCHEMA, _async_start_breathing),
     (SERVICE_STOP_BREATHING, PROFILE_SCHEMA, _async_stop_breathing),
+    (SERVICE_START_SESSION, PROFILE_SCHEMA, _async_start_session),
 )
 
 
@@ -403,6 +490,17 @@ def async_setup_services(hass: HomeAssistant) -> None:
         schema=PROFILE_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )
+    for name, schema, response_handler in (
+        (SERVICE_LOG_SESSION, LOG_SESSION_SCHEMA, _async_log_session),
+        (SERVICE_STOP_SESSION, PROFILE_SCHEMA, _async_stop_session),
+    ):
+        hass.services.async_register(
+            DOMAIN,
+            name,
+            response_handler,
+            schema=schema,
+            supports_response=SupportsResponse.OPTIONAL,
+        )
     hass.services.async_register(
         DOMAIN,
         SERVICE_DELETE_HISTORY,

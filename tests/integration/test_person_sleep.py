@@ -303,7 +303,7 @@ async def test_a_week_of_nights_with_dst_restart_nap_and_awakening(  # noqa: PLR
         for entity in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
     }
     print("\nENTITY STATES", snapshot)  # noqa: T201
-    assert len(snapshot) == 36  # 16 sleep entities + 16 of the readiness work + 4 breathing
+    assert len(snapshot) == 46  # 16 sleep + 16 readiness + 4 breathing + 10 training entities
 
 
 async def test_fall_back_night_lasts_nine_hours_and_target_wake_time_sets_bedtime(

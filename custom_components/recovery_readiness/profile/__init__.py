@@ -19,8 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
@@ -36,10 +36,12 @@ from ..const import (
     DOMAIN,
     EVENT_BREATHING_COMPLETED,
     EVENT_MEASUREMENT_COMPLETED,
+    EVENT_SESSION_COMPLETED,
     ISSUE_STRAP_MISSING,
     LOGGER,
 )
 from ..entity import EntityFeed, EntryRuntime
+from ..physiology.training_load import AdviceKind, SessionLoad, SessionRecord
 from ..report import BreathingState, ProfileReport
 from ..sensor import RecoverySensor
 from ..store.breathing import BreathingStore
@@ -48,22 +50,29 @@ from ..store.measurements import StoredMeasurement
 from ..store.measurements import async_remove_store as async_remove_measurement_store
 from ..store.sleep import SleepStore
 from ..store.sleep import async_remove_store as async_remove_sleep_store
+from ..store.training import async_remove_store as async_remove_training_store
 from ..strap_entry import BeatBatch
-from . import breathing, measurement, readiness, sleep_entities
+from . import breathing, measurement, readiness, sleep_entities, training_entities
 from .breathing import BreathingRunner
 from .measurement import MeasurementRunner
 from .readiness import ReadinessTracker
 from .settings import ProfileSettings
 from .sleep import SleepTracker
 from .strap_link import StrapLink
+from .training import TrainingTracker
 
 SENSORS = (
     *sleep_entities.SENSORS,
     *readiness.SENSORS,
     *measurement.SENSORS,
     *breathing.SENSORS,
+    *training_entities.SENSORS,
 )
-BINARY_SENSORS = (*sleep_entities.BINARY_SENSORS, *readiness.BINARY_SENSORS)
+BINARY_SENSORS = (
+    *sleep_entities.BINARY_SENSORS,
+    *readiness.BINARY_SENSORS,
+    *training_entities.BINARY_SENSORS,
+)
 
 
 class ProfileRuntime(EntryRuntime):
@@ -89,6 +98,9 @@ class ProfileRuntime(EntryRuntime):
             on_status=self._publish_status,
             on_result=self._on_measurement_result,
         )
+        self.training = TrainingTracker(
+            hass, settings, on_change=self._publish, on_session=self._on_session
+        )
         self.link = StrapLink(
             hass,
             settings.strap_entry_id,
@@ -108,6 +120,7 @@ class ProfileRuntime(EntryRuntime):
         )
         self._started = False
         self._readiness_state = self.coordinator.data.readiness
+        self._training_state = self.coordinator.data.training
 
     @property
     def report(self) -> ProfileReport:
@@ -126,6 +139,7 @@ class ProfileRuntime(EntryRuntime):
         )
         await self.readiness.async_load()
         await self.breathing.async_load()
+        await self.training.async_load()
 
     # ------------------------------------------------------------------ EntryRuntime
 
@@ -169,6 +183,22 @@ class ProfileRuntime(EntryRuntime):
         )
         self.link.async_start(entry)
         entry.async_on_unload(self.breathing.async_cancel)
+        if (unsub := self.training.async_follow_source()) is not None:
+            entry.async_on_unload(unsub)
+        # Home Assistant does not unload entries when it stops: close an open session then.
+        entry.async_on_unload(
+            self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_close_training)
+        )
+        s = self.settings
+        for moment, action in (
+            (s.morning_end, self._async_republish),
+            (s.protein_reminder_time, self._async_protein_reminder),
+        ):
+            entry.async_on_unload(
+                async_track_time_change(
+                    self.hass, action, hour=moment.hour, minute=moment.minute, second=0
+                )
+            )
         entry.async_on_unload(self._async_save_on_unload)
         entry.async_on_unload(entry.add_update_listener(_async_options_updated))
         self._started = True
@@ -178,6 +208,7 @@ class ProfileRuntime(EntryRuntime):
         """Cancel the sleep timers and save the sleep history."""
         if self.sleep is not None:
             await self.sleep.async_stop()
+        await self.training.async_stop()
 
     async def _async_save_on_unload(self) -> None:
         """Write the measurements now: a reload must find what was just added."""
@@ -204,6 +235,7 @@ class ProfileRuntime(EntryRuntime):
         await async_remove_measurement_store(hass, entry.entry_id)
         ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_STRAP_MISSING}_{entry.entry_id}")
         await async_remove_breathing_store(hass, entry.entry_id)
+        await async_remove_training_store(hass, entry.entry_id)
 
     def diagnostics(self) -> dict[str, Any]:
         """Settings (linked entities redacted by the caller), counts and states; no values."""
@@ -237,6 +269,13 @@ class ProfileRuntime(EntryRuntime):
                 "strap": report.breathing.strap,
                 "hrv_note": report.breathing.hrv_note,
                 "resonance_known": report.breathing.resonance is not None,
+            },
+            "training": {
+                "sessions_stored": len(self.training.sessions),
+                "sources": sorted({s.source for s in self.training.sessions}),
+                "workout_source": self.settings.workout_source is not None,
+                "hr_profile_known": report.training.hr_profile is not None,
+                "recording": report.training.recording,
             },
         }
 
@@ -282,11 +321,13 @@ class ProfileRuntime(EntryRuntime):
         """The linked strap's beats go to every part that uses them."""
         self.measurement.on_beats(batch)
         self.breathing.on_beats(batch)
+        self.training.on_beats(batch)
 
     @callback
     def _on_connection(self, connected: bool) -> None:  # noqa: FBT001  (a callback's argument)
         self.measurement.on_connection(connected)
         self.breathing.on_connection(connected)
+        self.training.on_connection(connected)
 
     @callback
     def _on_breathing_completed(self, assessment: dict[str, Any] | None) -> None:
@@ -313,6 +354,31 @@ class ProfileRuntime(EntryRuntime):
         )
 
     @callback
+    def _on_session(self, session: SessionRecord, load: SessionLoad) -> None:
+        """A session was stored: publish, then announce it with the load after it."""
+        self._publish()
+        self.hass.bus.async_fire(
+            EVENT_SESSION_COMPLETED, self.report.session_completed_event(session, load)
+        )
+
+    async def _async_close_training(self, _event: Event) -> None:
+        await self.training.async_stop()
+
+    @callback
+    def _async_republish(self, _now: datetime) -> None:
+        self._publish()
+
+    @callback
+    def _async_protein_reminder(self, now: datetime) -> None:
+        """Evening after a hard day: the protein advice, once per day."""
+        day = dt_util.as_local(now).date()
+        self._publish()
+        if self.training.hard_today(day):
+            self.training.announce_advice(
+                day, AdviceKind.PROTEIN.value, ("hard_session_today",), primary=False
+            )
+
+    @callback
     def _async_new_day(self, _now: datetime) -> None:
         self.measurement.new_day()
         self._publish()
@@ -323,7 +389,14 @@ class ProfileRuntime(EntryRuntime):
         if not self._started or self.sleep is None:
             return
         summary = self.sleep.state.summary
-        self._readiness_state = self.readiness.compute(dt_util.now().date(), summary)
+        today = dt_util.now().date()
+        rhr = self.readiness.compute(today, summary).rhr
+        self.training.set_morning_rest(None if rhr is None else rhr.rolling_mean_7d)
+        load = self.training.training_load(today)
+        self._readiness_state = self.readiness.compute(today, summary, load)
+        self._training_state = self.training.assess(
+            today, load, self._readiness_state, sleep_debt_h=self.sleep.state.sleep_debt_h
+        )
         self._publish_status()
 
     @callback
@@ -339,6 +412,7 @@ class ProfileRuntime(EntryRuntime):
                 readiness=self._readiness_state,
                 measurement=self.measurement.status,
                 breathing=self.breathing.status,
+                training=replace(self._training_state, recording=self.training.recording),
             )
         )
 

@@ -9,6 +9,7 @@ value belongs to its date and yields to a strap measurement of the same morning.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any, Final
 
@@ -19,6 +20,7 @@ from homeassistant.util import dt as dt_util
 
 from ..binary_sensor import RecoveryBinarySensorDescription
 from ..physiology.readiness import (
+    TRAINING_LOAD,
     BaselineStatus,
     ReadinessLevel,
     Recommendation,
@@ -28,6 +30,7 @@ from ..physiology.readiness import (
     rhr_baseline,
 )
 from ..physiology.sleep import SleepSummary
+from ..physiology.training_load import TrainingLoad
 from ..report import ProfileReport, ReadinessState
 from ..sensor import RecoverySensorDescription
 from ..store.measurements import MeasurementStore, StoredMeasurement
@@ -116,16 +119,36 @@ class ReadinessTracker:
                     rhr_daily.setdefault(m.day, m.hr_bpm)
         return hrv_daily, rhr_daily
 
-    def compute(self, day: date, sleep: SleepSummary | None) -> ReadinessState:
-        """Baselines and readiness of ``day`` (local date) from the history and sleep."""
+    def compute(
+        self,
+        day: date,
+        sleep: SleepSummary | None,
+        training_load: TrainingLoad | None = None,
+    ) -> ReadinessState:
+        """Baselines and readiness of ``day`` (local date) from the history, sleep and load.
+
+        Form counts (its 0.15 weight) only when ``training_load.form_reliable`` (seeded, or 84
+        days of history: before that TSB is biased low for steady training). With a training
+        history whose form is not yet reliable, training load is not listed as a missing
+        input: it is there, just not scored yet.
+        """
         hrv_daily, rhr_daily = self.daily()
         hrv = hrv_baseline(hrv_daily, day)
         rhr = rhr_baseline(rhr_daily, day)
         if sleep is not None and sleep.today != day:
             sleep = None
+        scored_load = (
+            training_load if training_load is not None and training_load.form_reliable else None
+        )
+        result = readiness(day=day, hrv=hrv, rhr=rhr, sleep=sleep, training_load=scored_load)
+        if training_load is not None and scored_load is None:
+            result = replace(
+                result,
+                missing_inputs=tuple(k for k in result.missing_inputs if k != TRAINING_LOAD),
+            )
         return ReadinessState(
             day=day,
-            readiness=readiness(day=day, hrv=hrv, rhr=rhr, sleep=sleep),
+            readiness=result,
             hrv=hrv,
             rhr=rhr,
             today=self._today(day),

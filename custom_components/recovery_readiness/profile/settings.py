@@ -7,8 +7,9 @@ which owns them; the defaults below are the glue's own (reminder lead time, asle
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import time
 from typing import Any, Final
 
@@ -18,7 +19,9 @@ from homeassistant.core import HomeAssistant, split_entity_id
 from homeassistant.helpers import selector
 
 from ..const import (
+    CONF_AGE_YEARS,
     CONF_ASLEEP_STATES,
+    CONF_MAX_HR_BPM,
     CONF_MEASUREMENT_DURATION_S,
     CONF_MERGE_GAP_MIN,
     CONF_MIN_NIGHT_SLEEP_MIN,
@@ -27,12 +30,18 @@ from ..const import (
     CONF_NAME,
     CONF_PERSON_ENTITY,
     CONF_PERSON_ID,
+    CONF_PROTEIN_REMINDER_TIME,
     CONF_REMINDER_LEAD_MIN,
+    CONF_REST_HR_BPM,
+    CONF_SESSION_HRR_PCT,
+    CONF_SEX,
     CONF_SLEEP_SOURCE,
     CONF_STRAP_ENTRY_ID,
     CONF_TARGET_SLEEP_H,
     CONF_TARGET_WAKE_TIME,
     CONF_WORK_DAYS,
+    CONF_WORKOUT_PRESET,
+    CONF_WORKOUT_SOURCE,
     DOMAIN,
     KIND_STRAP,
     LOGGER,
@@ -53,11 +62,20 @@ from ..physiology.sleep import (
     DEFAULT_WORK_DAYS,
     SleepRules,
 )
+from ..physiology.training_load import DEFAULT_TRAINING_SETTINGS, Sex, TrainingSettings
+from .workout_source import DEFAULT_PRESET, PRESETS
 
 DEFAULT_REMINDER_LEAD_MIN: Final = 30.0
 """The bedtime window opens this long before the recommended bedtime."""
 DEFAULT_ASLEEP_STATES: Final = ("asleep", "sleeping", "sleep", "in_bed")
 """States of a `sensor` sleep source that mean "asleep" unless the user picks others."""
+DEFAULT_PROTEIN_REMINDER_TIME: Final = time(19, 0)
+"""The evening protein reminder after a hard day is sent at this local time."""
+SESSION_HRR_PCT_RANGE: Final = (30.0, 80.0)
+"""Allowed session threshold, % of heart-rate reserve (default: the model's 50 %)."""
+REST_HR_RANGE: Final = (30.0, 110.0)
+MAX_HR_RANGE: Final = (120.0, 230.0)
+AGE_RANGE: Final = (10.0, 100.0)
 
 SETTINGS_KEYS: Final = (
     CONF_STRAP_ENTRY_ID,
@@ -73,6 +91,14 @@ SETTINGS_KEYS: Final = (
     CONF_MORNING_END,
     CONF_MEASUREMENT_DURATION_S,
     CONF_PERSON_ENTITY,
+    CONF_SEX,
+    CONF_AGE_YEARS,
+    CONF_MAX_HR_BPM,
+    CONF_REST_HR_BPM,
+    CONF_SESSION_HRR_PCT,
+    CONF_WORKOUT_SOURCE,
+    CONF_WORKOUT_PRESET,
+    CONF_PROTEIN_REMINDER_TIME,
 )
 """Keys stored in a person entry's options."""
 
@@ -104,6 +130,12 @@ def _float(value: Any, default: float) -> float:
         return default
 
 
+def _in_range(value: Any, bounds: tuple[float, float]) -> float | None:
+    """A stored number inside ``bounds``, else None (unset, or hand-edited nonsense)."""
+    number = _float(value, math.nan)
+    return number if bounds[0] <= number <= bounds[1] else None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProfileSettings:
     """A person profile's settings, read once from its entry (defaults where unset)."""
@@ -125,6 +157,14 @@ class ProfileSettings:
     measurement_duration_s: float
     person_entity: str | None = None
     """The `person.*` entity whose Home Assistant user this profile belongs to (voice)."""
+    sex: Sex = Sex.UNSPECIFIED
+    age_years: float | None = None
+    max_hr_bpm: float | None = None
+    rest_hr_bpm: float | None = None
+    session_hrr_pct: float = DEFAULT_TRAINING_SETTINGS.session_hrr_ratio * 100.0
+    workout_source: str | None = None
+    workout_preset: str = DEFAULT_PRESET
+    protein_reminder_time: time = DEFAULT_PROTEIN_REMINDER_TIME
 
     @classmethod
     def from_entry(cls, entry: ConfigEntry) -> ProfileSettings:
@@ -174,7 +214,15 @@ class ProfileSettings:
             morning_end=morning_end,
             measurement_duration_s=duration_s,
             person_entity=_person_entity(options.get(CONF_PERSON_ENTITY)),
+            **_training_options(options),
         )
+
+    @property
+    def training(self) -> TrainingSettings:
+        """The training-load model's knobs for this person (the session threshold)."""
+        ratio = self.session_hrr_pct / 100.0
+        easy = max(ratio, DEFAULT_TRAINING_SETTINGS.easy_hrr_ratio)
+        return replace(DEFAULT_TRAINING_SETTINGS, session_hrr_ratio=ratio, easy_hrr_ratio=easy)
 
     @property
     def sleep_rules(self) -> SleepRules:
@@ -201,6 +249,26 @@ class ProfileSettings:
     def in_morning_window(self, local: time) -> bool:
         """Local clock time inside [start, end); the forms keep start before end."""
         return self.morning_start <= local < self.morning_end
+
+
+def _training_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The training settings of a person's options; values out of range are unset."""
+    sex = options.get(CONF_SEX)
+    preset = options.get(CONF_WORKOUT_PRESET)
+    hrr_pct = _in_range(options.get(CONF_SESSION_HRR_PCT), SESSION_HRR_PCT_RANGE)
+    return {
+        "sex": Sex(sex) if sex in {s.value for s in Sex} else Sex.UNSPECIFIED,
+        "age_years": _in_range(options.get(CONF_AGE_YEARS), AGE_RANGE),
+        "max_hr_bpm": _in_range(options.get(CONF_MAX_HR_BPM), MAX_HR_RANGE),
+        "rest_hr_bpm": _in_range(options.get(CONF_REST_HR_BPM), REST_HR_RANGE),
+        "session_hrr_pct": DEFAULT_TRAINING_SETTINGS.session_hrr_ratio * 100.0
+        if hrr_pct is None
+        else hrr_pct,
+        "workout_source": options.get(CONF_WORKOUT_SOURCE) or None,
+        "workout_preset": preset if preset in PRESETS else DEFAULT_PRESET,
+        "protein_reminder_time": _time(options.get(CONF_PROTEIN_REMINDER_TIME))
+        or DEFAULT_PROTEIN_REMINDER_TIME,
+    }
 
 
 # ---------------------------------------------------------------------- forms
@@ -307,7 +375,63 @@ def person_schema(hass: HomeAssistant, current: Mapping[str, Any]) -> vol.Schema
             default=current.get(CONF_MEASUREMENT_DURATION_S, int(DEFAULT_ANALYSIS_S)),
         )
     ] = _number(MIN_ANALYSIS_S, MAX_ANALYSIS_S, 30, "s")
+    _training_fields(fields, current)
     return vol.Schema(fields)
+
+
+def _training_fields(fields: dict[vol.Marker, Any], current: Mapping[str, Any]) -> None:
+    """The training part of the person form (all optional: unknown stays unknown)."""
+
+    def suggested(key: str, default: Any = None) -> dict[str, Any]:
+        """Prefilled, not a default: nothing is stored unless the user keeps or sets it."""
+        return {"suggested_value": current.get(key, default)}
+
+    fields[vol.Optional(CONF_SEX, description=suggested(CONF_SEX, Sex.UNSPECIFIED.value))] = (
+        selector.SelectSelector(
+            selector.SelectSelectorConfig(
+                options=[s.value for s in Sex],
+                mode=selector.SelectSelectorMode.DROPDOWN,
+                translation_key="sex",
+            )
+        )
+    )
+    fields[vol.Optional(CONF_AGE_YEARS, description=suggested(CONF_AGE_YEARS))] = _number(
+        *AGE_RANGE, 1, "years"
+    )
+    fields[vol.Optional(CONF_MAX_HR_BPM, description=suggested(CONF_MAX_HR_BPM))] = _number(
+        *MAX_HR_RANGE, 1, "bpm"
+    )
+    fields[vol.Optional(CONF_REST_HR_BPM, description=suggested(CONF_REST_HR_BPM))] = _number(
+        *REST_HR_RANGE, 1, "bpm"
+    )
+    fields[
+        vol.Optional(
+            CONF_SESSION_HRR_PCT,
+            description=suggested(
+                CONF_SESSION_HRR_PCT, DEFAULT_TRAINING_SETTINGS.session_hrr_ratio * 100.0
+            ),
+        )
+    ] = _number(*SESSION_HRR_PCT_RANGE, 5, "%")
+    fields[vol.Optional(CONF_WORKOUT_SOURCE, description=suggested(CONF_WORKOUT_SOURCE))] = (
+        selector.EntitySelector(selector.EntitySelectorConfig(domain=["sensor"]))
+    )
+    fields[
+        vol.Optional(
+            CONF_WORKOUT_PRESET, description=suggested(CONF_WORKOUT_PRESET, DEFAULT_PRESET)
+        )
+    ] = selector.SelectSelector(
+        selector.SelectSelectorConfig(
+            options=list(PRESETS),
+            mode=selector.SelectSelectorMode.DROPDOWN,
+            translation_key="workout_preset",
+        )
+    )
+    fields[
+        vol.Optional(
+            CONF_PROTEIN_REMINDER_TIME,
+            description=suggested(CONF_PROTEIN_REMINDER_TIME, _iso(DEFAULT_PROTEIN_REMINDER_TIME)),
+        )
+    ] = selector.TimeSelector()
 
 
 def states_schema(hass: HomeAssistant, current: Mapping[str, Any]) -> vol.Schema:
