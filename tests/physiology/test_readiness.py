@@ -355,6 +355,15 @@ def test_readiness_everything_normal_is_ready_and_hard():
     )
 
 
+def test_without_todays_measurement_a_normal_baseline_never_earns_hard():
+    r = readiness(day=DAY, hrv=make_hrv(today=None), rhr=make_rhr(), sleep=GOOD_SLEEP)
+    assert r.score is not None
+    assert r.score >= 80  # the band alone would say ready / hard
+    assert r.level is ReadinessLevel.MODERATE
+    assert r.recommendation is Recommendation.MODERATE
+    assert "no_measurement_today" in keys(r)
+
+
 def test_readiness_weights_renormalise_over_present_inputs_hand_computed():
     # HRV 7-day mean 1 SD below (sub 100 - 40 = 60), today on the mean (100), no RHR, no load,
     # sleep 6 h of 8 (100 - 20 * 2 = 60), debt 3 h (100 - 15 = 85), SRI 60 (100 * 20 / 40 = 50).

@@ -83,6 +83,9 @@ Level and recommendation (score bands, then ceilings)
        most ``moderate`` / ``moderate``. The HRV-guided rule prescribes hard sessions only when
        HRV is inside (or above) the person's reference (Kiviniemi et al. 2007; Vesterinen et
        al. 2016); sleep alone never earns "hard".
+    5. No morning measurement **today** (a baseline exists but ``today_value`` is missing): at
+       most ``moderate`` / ``moderate`` (project default: the HRV-guided rule decides on the
+       morning's own reading; a stale baseline does not license a hard session).
 
 Reasons
     Every contributor that is not *good* adds its reason (translation key + placeholders,
@@ -1245,7 +1248,8 @@ def readiness(  # noqa: PLR0913  (keyword-only inputs of one documented model)
         hrv_today_below = hrv is not None and hrv.today_status is BaselineStatus.BELOW
         any_poor = any(c.status is ContributorStatus.POOR for c in contributors)
         hrv_unknown = hrv is None or hrv.status is BaselineStatus.INSUFFICIENT_DATA
-        if any_poor or rhr_high or hrv_unknown:
+        stale = hrv is not None and hrv.today_value is None  # no morning measurement today
+        if any_poor or rhr_high or hrv_unknown or stale:
             level = _cap(level, ReadinessLevel.MODERATE, _LEVEL_ORDER)
             recommendation = _cap(recommendation, Recommendation.MODERATE, _RECOMMENDATION_ORDER)
         if hrv_below:
