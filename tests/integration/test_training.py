@@ -783,3 +783,60 @@ async def test_an_open_session_is_saved_when_home_assistant_stops(
     assert row["source"] == "strap"
     assert row["duration_s"] == pytest.approx((_n(11) - 1) * STEP_S)
     assert row["hr_histogram"] == [[pytest.approx((_n(11) - 1) * STEP_S), 160.0]]
+
+
+async def test_a_starting_fitness_seeds_the_load_model(hass: HomeAssistant) -> None:
+    # Without a seed and without sessions nothing is known.
+    person, _runtime = await _setup(hass, None)
+    assert _state(hass, "chronic_load").state == "unknown"
+    assert _state(hass, "training_form").state == "unknown"
+    assert _state(hass, "suggested_load").state == "unknown"
+    assert await hass.config_entries.async_unload(person.entry_id)
+    await hass.async_block_till_done()
+
+    person2 = MockConfigEntry(
+        domain=DOMAIN,
+        title="Kim",
+        unique_id=PERSON_ID,
+        data={CONF_ENTRY_KIND: KIND_PERSON, CONF_PERSON_ID: PERSON_ID},
+        options=OPTIONS | {"start_ctl": 42.0, "start_atl": 56.0},
+    )
+    await hass.config_entries.async_remove(person.entry_id)
+    person2.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(person2.entry_id)
+    await hass.async_block_till_done()
+    # Seeded at the end of yesterday: today (no load) decays it one day.
+    ctl, atl = 42.0 * (1 - 1 / 42), 56.0 * (1 - 1 / 7)
+    assert float(_state(hass, "chronic_load").state) == pytest.approx(ctl, abs=0.05)
+    assert float(_state(hass, "acute_load").state) == pytest.approx(atl, abs=0.05)
+    assert float(_state(hass, "training_form").state) == pytest.approx(42.0 - 56.0, abs=0.05)
+    assert _state(hass, "chronic_load").attributes["form_reliable"] is True
+    assert _state(hass, "suggested_load").state != "unknown"  # form is trusted with a seed
+
+    # A session two days ago moves the seed before it: no session is discarded.
+    two_days_ago = dt_util.now() - timedelta(days=2)
+    await hass.services.async_call(
+        DOMAIN,
+        "log_session",
+        {
+            "profile": person2.entry_id,
+            "start": two_days_ago.replace(tzinfo=None).isoformat(),
+            "duration_min": 50,
+            "rpe": 6,
+        },
+        blocking=True,
+    )
+    ctl, atl = 42.0, 56.0
+    for load in (120.0, 0.0, 0.0):  # session RPE 300 AU x 0.4 TRIMP/AU, then two rest days
+        ctl, atl = ctl + (load - ctl) / 42, atl + (load - atl) / 7
+    assert float(_state(hass, "chronic_load").state) == pytest.approx(ctl, abs=0.05)
+    assert float(_state(hass, "acute_load").state) == pytest.approx(atl, abs=0.05)
+
+
+async def test_a_starting_fitness_alone_sets_fatigue_to_the_same_value(
+    hass: HomeAssistant,
+) -> None:
+    await _setup(hass, None, start_ctl=30, start_atl=301)  # ATL out of range: unset
+    assert float(_state(hass, "chronic_load").state) == pytest.approx(30 * 41 / 42, abs=0.05)
+    assert float(_state(hass, "acute_load").state) == pytest.approx(30 * 6 / 7, abs=0.05)
+    assert float(_state(hass, "training_form").state) == 0.0

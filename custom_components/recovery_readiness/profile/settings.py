@@ -36,6 +36,8 @@ from ..const import (
     CONF_SESSION_HRR_PCT,
     CONF_SEX,
     CONF_SLEEP_SOURCE,
+    CONF_START_ATL,
+    CONF_START_CTL,
     CONF_STRAP_ENTRY_ID,
     CONF_TARGET_SLEEP_H,
     CONF_TARGET_WAKE_TIME,
@@ -76,6 +78,8 @@ SESSION_HRR_PCT_RANGE: Final = (30.0, 80.0)
 REST_HR_RANGE: Final = (30.0, 110.0)
 MAX_HR_RANGE: Final = (120.0, 230.0)
 AGE_RANGE: Final = (10.0, 100.0)
+START_LOAD_RANGE: Final = (0.0, 300.0)
+"""Allowed starting fitness/fatigue, TRIMP/day."""
 
 SETTINGS_KEYS: Final = (
     CONF_STRAP_ENTRY_ID,
@@ -99,6 +103,8 @@ SETTINGS_KEYS: Final = (
     CONF_WORKOUT_SOURCE,
     CONF_WORKOUT_PRESET,
     CONF_PROTEIN_REMINDER_TIME,
+    CONF_START_CTL,
+    CONF_START_ATL,
 )
 """Keys stored in a person entry's options."""
 
@@ -165,6 +171,10 @@ class ProfileSettings:
     workout_source: str | None = None
     workout_preset: str = DEFAULT_PRESET
     protein_reminder_time: time = DEFAULT_PROTEIN_REMINDER_TIME
+    start_ctl: float | None = None
+    """Fitness (CTL, TRIMP/day) the load model starts from instead of 0; None: start at 0."""
+    start_atl: float | None = None
+    """Fatigue (ATL, TRIMP/day) to start from; None with a ``start_ctl``: the same value."""
 
     @classmethod
     def from_entry(cls, entry: ConfigEntry) -> ProfileSettings:
@@ -268,6 +278,8 @@ def _training_options(options: Mapping[str, Any]) -> dict[str, Any]:
         "workout_preset": preset if preset in PRESETS else DEFAULT_PRESET,
         "protein_reminder_time": _time(options.get(CONF_PROTEIN_REMINDER_TIME))
         or DEFAULT_PROTEIN_REMINDER_TIME,
+        "start_ctl": _in_range(options.get(CONF_START_CTL), START_LOAD_RANGE),
+        "start_atl": _in_range(options.get(CONF_START_ATL), START_LOAD_RANGE),
     }
 
 
@@ -432,6 +444,10 @@ def _training_fields(fields: dict[vol.Marker, Any], current: Mapping[str, Any]) 
             description=suggested(CONF_PROTEIN_REMINDER_TIME, _iso(DEFAULT_PROTEIN_REMINDER_TIME)),
         )
     ] = selector.TimeSelector()
+    for key in (CONF_START_CTL, CONF_START_ATL):
+        fields[vol.Optional(key, description=suggested(key))] = _number(
+            *START_LOAD_RANGE, 0.1, "TRIMP"
+        )
 
 
 def states_schema(hass: HomeAssistant, current: Mapping[str, Any]) -> vol.Schema:

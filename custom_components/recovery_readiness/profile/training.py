@@ -29,6 +29,7 @@ from ..physiology.readiness import BaselineStatus
 from ..physiology.training_load import (
     AdviceKind,
     HeartRateProfile,
+    LoadSeed,
     SessionLoad,
     SessionRecord,
     TrainingLoad,
@@ -94,6 +95,7 @@ class TrainingTracker:
         self._merged: tuple[SessionRecord, ...] = ()
         self._daily: dict[date, float] = {}
         self._profile: HeartRateProfile | None = None
+        self._seed: LoadSeed | None = None
         self._status: str | None = None
         self._announced: tuple[date | None, set[str]] = (None, set())
 
@@ -368,10 +370,28 @@ class TrainingTracker:
             profile=profile,
             calibration=calibration,
         )
+        self._seed = self.load_seed(day)
         try:
-            return fitness_fatigue(self._daily, day, settings=self.settings.training)
+            return fitness_fatigue(
+                self._daily, day, seed=self._seed, settings=self.settings.training
+            )
         except InsufficientDataError:
             return None
+
+    def load_seed(self, day: date) -> LoadSeed | None:
+        """The configured starting fitness/fatigue, at the end of the day before any session.
+
+        Seed day = the day before the first day with load (before ``day`` while there is
+        none), so no recorded session is discarded. ATL defaults to CTL (steady training).
+        """
+        ctl = self.settings.start_ctl
+        if ctl is None:
+            return None
+        first = min((d for d, v in self._daily.items() if v > 0), default=day)
+        atl = self.settings.start_atl
+        return LoadSeed(
+            day=min(first, day) - timedelta(days=1), ctl=ctl, atl=ctl if atl is None else atl
+        )
 
     def assess(
         self,
@@ -389,7 +409,7 @@ class TrainingTracker:
         hrv_below = (
             None if hrv is None or hrv.status is None else hrv.status is BaselineStatus.BELOW
         )
-        history = training_history(self._daily, day, settings=settings)
+        history = training_history(self._daily, day, seed=self._seed, settings=settings)
         reliable = load is not None and load.form_reliable
         window = (
             None
@@ -441,7 +461,7 @@ class TrainingTracker:
         """Whether ``day``'s load so far is a hard session (`training_history`'s rule)."""
         tomorrow = day + timedelta(days=1)
         return training_history(
-            self._daily, tomorrow, settings=self.settings.training
+            self._daily, tomorrow, seed=self._seed, settings=self.settings.training
         ).hard_session_yesterday
 
     # ------------------------------------------------------------------ events
