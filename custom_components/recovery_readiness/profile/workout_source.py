@@ -18,6 +18,11 @@ Presets (attribute names read from each integration's code):
     cardio load, shown only); no id, so the start identifies it.
     ``generic``: ``id``, ``start`` (ISO 8601), ``duration_s`` or ``duration_min``,
     ``avg_hr_bpm``, ``max_hr_bpm``, ``sport``, ``rpe`` — for a template sensor or a script.
+
+Not mapped (no single entity holds one workout's start, duration and HR): WHOOP
+(prankstr/hassio-whoop ``sensor.py``: HR and strain are separate sensors without a workout id),
+Withings (home-assistant/core ``components/withings/sensor.py``: one sensor per workout value,
+no start) and Strava (craibo/ha_strava ``sensor.py``: date, time and HR are separate sensors).
 """
 
 from __future__ import annotations
