@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+import voluptuous as vol
 from emulated import encode_hrm
 from emulated.strap import EmulatedStrap
 from homeassistant.components import bluetooth
@@ -840,3 +841,21 @@ async def test_a_starting_fitness_alone_sets_fatigue_to_the_same_value(
     assert float(_state(hass, "chronic_load").state) == pytest.approx(30 * 41 / 42, abs=0.05)
     assert float(_state(hass, "acute_load").state) == pytest.approx(30 * 6 / 7, abs=0.05)
     assert float(_state(hass, "training_form").state) == 0.0
+
+
+async def test_the_options_form_stores_a_starting_fitness(hass: HomeAssistant) -> None:
+    person, _runtime = await _setup(hass, None)
+    result = await hass.config_entries.options.async_init(person.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"name": "Kim", "start_ctl": 50}
+    )
+    assert result["type"] == "create_entry"
+    await hass.async_block_till_done()
+    assert person.options["start_ctl"] == 50
+    assert "start_atl" not in person.options  # left empty: not stored
+    assert float(_state(hass, "chronic_load").state) == pytest.approx(50 * 41 / 42, abs=0.05)
+    with pytest.raises(vol.Invalid):
+        await hass.config_entries.options.async_configure(
+            (await hass.config_entries.options.async_init(person.entry_id))["flow_id"],
+            {"name": "Kim", "start_atl": 301},
+        )
