@@ -33,7 +33,8 @@ def event_base(profile: str, name: str) -> dict[str, Any]:
     return {"profile": profile, "name": name, "entry_id": profile}
 
 
-def _round(value: float | None, digits: int = 2) -> float | None:
+def rounded(value: float | None, digits: int = 2) -> float | None:
+    """``value`` rounded to ``digits``; None (unknown) stays None."""
     return None if value is None else round(value, digits)
 
 
@@ -210,12 +211,12 @@ def breathing_dict(b: BreathingStatus) -> dict[str, Any]:
         "mode": b.mode,
         "breaths_per_min": b.breaths_per_min,
         "minutes": b.minutes,
-        "duration_s": _round(b.elapsed_s, 1),
+        "duration_s": rounded(b.elapsed_s, 1),
         "stopped": b.stopped,
         "strap": b.strap,
         "hrv_note": b.hrv_note,
-        "coherence": _round(b.coherence, 3),
-        "coherence_max": _round(b.coherence_max, 3),
+        "coherence": rounded(b.coherence, 3),
+        "coherence_max": rounded(b.coherence_max, 3),
         "before": _segment_dict(b.before),
         "during": _segment_dict(b.during),
         "after": _segment_dict(b.after),
@@ -276,12 +277,12 @@ def session_summary(s: SessionRecord, load: SessionLoad | None) -> dict[str, Any
         "duration_min": round(s.duration_s / 60.0, 1),
         "sport": s.sport,
         "source": s.source,
-        "trimp": None if load is None else _round(load.trimp, 1),
+        "trimp": None if load is None else rounded(load.trimp, 1),
         "load_method": None if load is None else load.method.value,
         "load_is_estimate": None if load is None else load.is_estimate,
-        "avg_hr_bpm": _round(s.avg_hr_bpm, 1),
-        "max_hr_bpm": _round(s.max_hr_bpm, 1),
-        "hrr60_bpm": _round(s.hrr60_bpm, 1),
+        "avg_hr_bpm": rounded(s.avg_hr_bpm, 1),
+        "max_hr_bpm": rounded(s.max_hr_bpm, 1),
+        "hrr60_bpm": rounded(s.hrr60_bpm, 1),
         "cooled_down": s.cooled_down,
         "rpe": s.rpe,
         "vendor_load": s.vendor_load,
@@ -331,11 +332,11 @@ class ProfileReport:
             }
         )
         report["sleep"] = {
-            "last_night_h": _round(
+            "last_night_h": rounded(
                 None if self.sleep.last_night is None else self.sleep.last_night.duration_h
             ),
-            "average_sleep_h": _round(self.sleep.average_sleep_h),
-            "sleep_debt_h": _round(self.sleep.sleep_debt_h),
+            "average_sleep_h": rounded(self.sleep.average_sleep_h),
+            "sleep_debt_h": rounded(self.sleep.sleep_debt_h),
         }
         report["measurement"] = {
             "state": self.measurement.state.value,

@@ -71,7 +71,7 @@ from ..physiology.sleep import (
     recommended_bedtime,
     summarize_nights,
 )
-from ..report import BedtimeWindow, SleepState, event_base
+from ..report import BedtimeWindow, SleepState, event_base, rounded
 from ..store.sleep import SleepHistory, SleepStore, StoredEpisode
 from .settings import ProfileSettings
 
@@ -113,10 +113,6 @@ class SleepLogError(Exception):
 
 def _iso_local(value: datetime) -> str:
     return dt_util.as_local(value).isoformat()
-
-
-def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
 
 
 class SleepTracker:
@@ -460,13 +456,13 @@ class SleepTracker:
                     "night_of": night.night_of.isoformat(),
                     "bedtime": bedtime,
                     "wake_time": wake,
-                    "duration_h": _round(night.duration_h),
-                    "time_in_bed_h": _round(night.time_in_bed_h),
+                    "duration_h": rounded(night.duration_h),
+                    "time_in_bed_h": rounded(night.time_in_bed_h),
                     "awakenings": night.awakenings,
                     "work_night": night.work_night,
-                    "average_sleep_h": _round(average),
-                    "sleep_debt_h": _round(debt),
-                    "sleep_regularity_index": _round(summary.sri, 1),
+                    "average_sleep_h": rounded(average),
+                    "sleep_debt_h": rounded(debt),
+                    "sleep_regularity_index": rounded(summary.sri, 1),
                 },
             )
         for nap in summary.naps:
@@ -479,7 +475,7 @@ class SleepTracker:
                     "day": nap.day.isoformat(),
                     "start": start,
                     "end": end,
-                    "duration_min": _round(nap.duration_min, 1),
+                    "duration_min": rounded(nap.duration_min, 1),
                     "sweet_spot": nap.sweet_spot,
                 },
             )
@@ -562,8 +558,8 @@ class SleepTracker:
                 "reminder_lead_min": self.settings.reminder_lead_min,
                 "target_sleep_h": self.settings.target_sleep_h,
                 "usual_bedtime": None if usual is None else usual.strftime("%H:%M"),
-                "average_sleep_h": _round(average),
-                "sleep_debt_h": _round(debt),
+                "average_sleep_h": rounded(average),
+                "sleep_debt_h": rounded(debt),
             },
         )
 

@@ -88,6 +88,8 @@ class TrainingTracker:
         self._morning_rest_bpm: float | None = None
         self._detector: SessionDetector | None = None
         self._anchors: tuple[float, float] | None = None
+        self._anchors_known = False
+        """False until the anchors are read, and again whenever the morning resting HR moves."""
         self._t0: datetime | None = None
         self._last_t: float | None = None
         self._manual: list[tuple[float, float]] | None = None
@@ -123,7 +125,9 @@ class TrainingTracker:
     @callback
     def set_morning_rest(self, rest_bpm: float | None) -> None:
         """The resting-HR baseline of the morning measurements (None: not known yet)."""
-        self._morning_rest_bpm = rest_bpm
+        if rest_bpm != self._morning_rest_bpm:
+            self._morning_rest_bpm = rest_bpm
+            self._anchors_known = False
 
     @property
     def recording(self) -> bool:
@@ -134,8 +138,9 @@ class TrainingTracker:
 
     def _current_detector(self) -> SessionDetector | None:
         """The detector for the current anchors; rebuilt only between sessions."""
-        if self._detector is not None and self._detector.in_session:
+        if (self._detector is not None and self._detector.in_session) or self._anchors_known:
             return self._detector
+        self._anchors_known = True
         profile = self.hr_profile
         anchors = None if profile is None else (profile.hr_rest_bpm, profile.hr_max_bpm)
         if anchors != self._anchors:

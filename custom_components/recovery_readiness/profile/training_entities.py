@@ -13,14 +13,10 @@ from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 
 from ..binary_sensor import RecoveryBinarySensorDescription
 from ..physiology.training_load import AdviceKind, TrainingWindow
-from ..report import ProfileReport, session_summary
+from ..report import ProfileReport, rounded, session_summary
 from ..sensor import RecoverySensorDescription
 
 TRIMP_UNIT: Final = "TRIMP"
-
-
-def _round(value: float | None, digits: int = 1) -> float | None:
-    return None if value is None else round(value, digits)
 
 
 def _last_attrs(r: ProfileReport) -> Mapping[str, Any] | None:
@@ -35,11 +31,11 @@ def _load_attrs(r: ProfileReport) -> Mapping[str, Any] | None:
     if load is None:
         return None
     return {
-        "acwr_ratio": _round(load.acwr, 2),
-        "form_pct": _round(load.form_pct),
+        "acwr_ratio": rounded(load.acwr, 2),
+        "form_pct": rounded(load.form_pct, 1),
         "form_reliable": load.form_reliable,
         "history_days": load.history_days,
-        "load_today_trimp": _round(load.load),
+        "load_today_trimp": rounded(load.load, 1),
     }
 
 
@@ -51,7 +47,7 @@ def _status_attrs(r: ProfileReport) -> Mapping[str, Any] | None:
         "reasons": [reason.value for reason in w.reasons],
         "days_since_hard_session": w.days_since_hard_session,
         "days_since_last_session": w.days_since_last_session,
-        "form_pct": _round(w.form_pct),
+        "form_pct": rounded(w.form_pct, 1),
     }
 
 
@@ -86,7 +82,7 @@ def _suggested_attrs(r: ProfileReport) -> Mapping[str, Any] | None:
 
 def _trimp(r: ProfileReport) -> float | None:
     load = r.training.last_load
-    return None if load is None else _round(load.trimp)
+    return None if load is None else rounded(load.trimp, 1)
 
 
 SENSORS: Final[tuple[RecoverySensorDescription[ProfileReport], ...]] = (
@@ -114,7 +110,9 @@ SENSORS: Final[tuple[RecoverySensorDescription[ProfileReport], ...]] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=lambda r: (
-            None if r.training.last_session is None else _round(r.training.last_session.hrr60_bpm)
+            None
+            if r.training.last_session is None
+            else rounded(r.training.last_session.hrr60_bpm, 1)
         ),
     ),
     RecoverySensorDescription(
@@ -123,7 +121,7 @@ SENSORS: Final[tuple[RecoverySensorDescription[ProfileReport], ...]] = (
         native_unit_of_measurement=TRIMP_UNIT,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda r: None if r.training.load is None else _round(r.training.load.atl),
+        value_fn=lambda r: None if r.training.load is None else rounded(r.training.load.atl, 1),
         attrs_fn=_load_attrs,
     ),
     RecoverySensorDescription(
@@ -132,7 +130,7 @@ SENSORS: Final[tuple[RecoverySensorDescription[ProfileReport], ...]] = (
         native_unit_of_measurement=TRIMP_UNIT,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda r: None if r.training.load is None else _round(r.training.load.ctl),
+        value_fn=lambda r: None if r.training.load is None else rounded(r.training.load.ctl, 1),
         attrs_fn=_load_attrs,
     ),
     RecoverySensorDescription(
@@ -141,7 +139,7 @@ SENSORS: Final[tuple[RecoverySensorDescription[ProfileReport], ...]] = (
         native_unit_of_measurement=TRIMP_UNIT,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda r: None if r.training.load is None else _round(r.training.load.tsb),
+        value_fn=lambda r: None if r.training.load is None else rounded(r.training.load.tsb, 1),
         attrs_fn=_load_attrs,
     ),
     RecoverySensorDescription(

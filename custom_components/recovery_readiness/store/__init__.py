@@ -17,6 +17,7 @@ its histories and every copy kept aside (`async_remove_history`).
 from __future__ import annotations
 
 import hashlib
+import math
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,13 @@ KEPT_SUFFIX: Final = ".kept-"
 CORRUPT_SUFFIX: Final = ".corrupt-"
 ISSUE_CORRUPT_STORE: Final = "corrupt_store"
 KEPT_SEPARATOR: Final = ", "
+
+
+def finite_float(value: Any) -> float | None:
+    """A stored number as float; None for a bool, a non-number, NaN or infinity."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
 
 
 def corrupt_issue_id(key: str) -> str:

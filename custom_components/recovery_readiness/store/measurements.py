@@ -25,7 +25,6 @@ daily measurements are about 1,800 rows (benchmarks/bench_readiness_store.py mea
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,7 +34,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN, LOGGER
-from . import HISTORY_MAJOR_VERSION, HistoryStore, async_remove_history, rows_check
+from . import HISTORY_MAJOR_VERSION, HistoryStore, async_remove_history, finite_float, rows_check
 
 STORAGE_VERSION: Final = HISTORY_MAJOR_VERSION
 STORAGE_MINOR_VERSION: Final = 2
@@ -79,18 +78,12 @@ class StoredMeasurement:
         return ("strap", instant, f"{self.rmssd_ms:.3f}")
 
 
-def _float(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
 def measurement_from_json(raw: Any) -> StoredMeasurement | None:
     """Read one stored row; None when it is malformed."""
     if not isinstance(raw, dict) or not isinstance(raw.get("measured_at"), str):
         return None
     measured_at = dt_util.parse_datetime(raw["measured_at"])
-    ln_rmssd, rmssd_ms = _float(raw.get("ln_rmssd")), _float(raw.get("rmssd_ms"))
+    ln_rmssd, rmssd_ms = finite_float(raw.get("ln_rmssd")), finite_float(raw.get("rmssd_ms"))
     if measured_at is None or measured_at.tzinfo is None or ln_rmssd is None or not rmssd_ms:
         return None
     try:
@@ -101,9 +94,9 @@ def measurement_from_json(raw: Any) -> StoredMeasurement | None:
         measured_at=dt_util.as_utc(measured_at),
         ln_rmssd=ln_rmssd,
         rmssd_ms=rmssd_ms,
-        hr_bpm=_float(raw.get("hr_bpm")),
-        artifact_ratio=_float(raw.get("artifact_ratio")),
-        duration_s=_float(raw.get("duration_s")),
+        hr_bpm=finite_float(raw.get("hr_bpm")),
+        artifact_ratio=finite_float(raw.get("artifact_ratio")),
+        duration_s=finite_float(raw.get("duration_s")),
         source="import" if raw.get("source") == "import" else "strap",
         day=day,
     )

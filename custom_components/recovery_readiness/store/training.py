@@ -27,7 +27,6 @@ drops data.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Final
@@ -37,7 +36,7 @@ from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN, LOGGER
 from ..physiology.training_load import SessionRecord
-from . import HistoryStore, async_remove_history, rows_check
+from . import HistoryStore, async_remove_history, finite_float, rows_check
 
 STORAGE_MINOR_VERSION: Final = 1
 MAX_TEXT_LEN: Final = 64
@@ -63,12 +62,6 @@ def hr_histogram(samples: Iterable[tuple[float, float]]) -> tuple[tuple[float, f
     return tuple((round(bins[hr], 3), float(hr)) for hr in sorted(bins))
 
 
-def _float(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
 def _text(value: Any) -> str | None:
     return value[:MAX_TEXT_LEN] if isinstance(value, str) and value else None
 
@@ -80,7 +73,7 @@ def _histogram(raw: Any) -> tuple[tuple[float, float], ...] | None:
     for item in raw:
         if not isinstance(item, list) or len(item) != 2:  # noqa: PLR2004  (a pair)
             return None
-        duration_s, hr_bpm = _float(item[0]), _float(item[1])
+        duration_s, hr_bpm = finite_float(item[0]), finite_float(item[1])
         if duration_s is None or hr_bpm is None or duration_s < 0:
             return None
         pairs.append((duration_s, hr_bpm))
@@ -92,7 +85,7 @@ def session_from_json(raw: Any) -> SessionRecord | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("start"), str):
         return None
     start: datetime | None = dt_util.parse_datetime(raw["start"])
-    duration_s = _float(raw.get("duration_s"))
+    duration_s = finite_float(raw.get("duration_s"))
     if start is None or start.tzinfo is None or duration_s is None or not duration_s > 0:
         return None
     cooled = raw.get("cooled_down")
@@ -103,14 +96,14 @@ def session_from_json(raw: Any) -> SessionRecord | None:
             sport=_text(raw.get("sport")) or "unknown",
             source=_text(raw.get("source")) or "manual",
             hr_samples=_histogram(raw.get("hr_histogram")),
-            avg_hr_bpm=_float(raw.get("avg_hr_bpm")),
-            max_hr_bpm=_float(raw.get("max_hr_bpm")),
-            vendor_load=_float(raw.get("vendor_load")),
+            avg_hr_bpm=finite_float(raw.get("avg_hr_bpm")),
+            max_hr_bpm=finite_float(raw.get("max_hr_bpm")),
+            vendor_load=finite_float(raw.get("vendor_load")),
             vendor_load_unit=_text(raw.get("vendor_load_unit")),
             vendor_name=_text(raw.get("vendor_name")),
-            rpe=_float(raw.get("rpe")),
+            rpe=finite_float(raw.get("rpe")),
             source_id=_text(raw.get("source_id")),
-            hrr60_bpm=_float(raw.get("hrr60_bpm")),
+            hrr60_bpm=finite_float(raw.get("hrr60_bpm")),
             cooled_down=cooled if isinstance(cooled, bool) else None,
         )
     except ValueError:
