@@ -19,8 +19,8 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
-from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers.event import async_call_later, async_track_state_change_event
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from ..const import EVENT_ADVICE, EVENT_TRAINING_STATUS_CHANGED, LOGGER
@@ -50,7 +50,7 @@ from ..report import ReadinessState, TrainingState, event_base
 from ..store.training import TrainingStore
 from ..strap_entry import BeatBatch
 from .settings import ProfileSettings
-from .workout_source import PRESETS, workout_from_attributes
+from .workout_source import PRESETS, WorkoutSourceFollower, workout_from_attributes
 
 GAP_CLOSE_MARGIN_S: Final = 5.0
 """A session whose strap went away is closed this long after the stitch window ran out."""
@@ -287,14 +287,10 @@ class TrainingTracker:
         source = self.settings.workout_source
         if source is None:
             return None
-        if (state := self.hass.states.get(source)) is not None:
-            self._ingest(state.state, state.attributes)
-        return async_track_state_change_event(self.hass, [source], self._on_source_change)
-
-    @callback
-    def _on_source_change(self, event: Event[EventStateChangedData]) -> None:
-        if (state := event.data["new_state"]) is not None:
-            self._ingest(state.state, state.attributes)
+        follower = WorkoutSourceFollower(
+            self.hass, PRESETS[self.settings.workout_preset], source, self._ingest
+        )
+        return follower.async_start()
 
     def _ingest(self, state: str, attrs: Mapping[str, Any]) -> None:
         preset = PRESETS[self.settings.workout_preset]

@@ -18,22 +18,45 @@ Presets (attribute names read from each integration's code):
     cardio load, shown only); no id, so the start identifies it.
     ``generic``: ``id``, ``start`` (ISO 8601), ``duration_s`` or ``duration_min``,
     ``avg_hr_bpm``, ``max_hr_bpm``, ``sport``, ``rpe`` — for a template sensor or a script.
+    ``strava`` (craibo/ha_strava ``sensor.py``, the *Recent Activity* device): the source is the
+    device's main sensor (attributes ``activity_id``, ``sport_type``); the start, elapsed time and
+    heart rate are sibling sensors of the same device (unique ids ending in ``_date``,
+    ``_elapsed_time``, ``_average_heartrate``, ``_max_heartrate``), each carrying the same
+    ``activity_id`` attribute. Values are combined only when every sibling names the source's
+    activity, so one workout's start is never paired with another's heart rate.
+    ``whoop`` (prankstr/hassio-whoop ``sensor.py``): the source is *Last Workout Overview*
+    (state = ``score_state``; attributes ``id``, ``start``, ``end`` in UTC, ``sport_name``); the
+    average and maximum HR and the strain are sibling sensors of the same device (unique ids
+    ending in ``_latest_workout_score_average_heart_rate``, ``…_max_heart_rate``,
+    ``…_strain``). They carry no workout id, but all are written from one coordinator refresh,
+    so they are read after that refresh has finished, and only once WHOOP has scored the
+    workout (``SCORED``; ``UNSCORABLE`` has no HR) so the HR is not missed for good.
 
-Not mapped (no single entity holds one workout's start, duration and HR): WHOOP
-(prankstr/hassio-whoop ``sensor.py``: HR and strain are separate sensors without a workout id),
-Withings (home-assistant/core ``components/withings/sensor.py``: one sensor per workout value,
-no start) and Strava (craibo/ha_strava ``sensor.py``: date, time and HR are separate sensors).
+Not mapped: Withings (home-assistant/core ``components/withings/sensor.py``): one sensor per
+workout value and no start time, so a workout cannot be placed in time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.event import async_call_later, async_track_state_change_event
 from homeassistant.util import dt as dt_util
 
 from ..physiology.training_load import CR10_MAX, SessionRecord
@@ -42,6 +65,9 @@ MIN_HR_BPM: Final = 20.0
 MAX_HR_BPM: Final = 250.0
 MAX_DURATION_S: Final = 24 * 3600.0
 """A reported workout longer than a day is not believed."""
+SIBLING_RETRY_S: Final = 5.0
+SIBLING_RETRIES: Final = 12
+"""Sibling sensors get this many ``SIBLING_RETRY_S`` chances to agree (one minute)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +91,14 @@ class WorkoutPreset:
     vendor_name: str | None = None
     start_from_state: bool = False
     """The entity's state is the start (local without a zone, or with a zone)."""
+    end_utc_attrs: tuple[str, ...] = ()
+    """End without a zone meaning UTC; gives the duration when no duration attribute is set."""
+    siblings: tuple[tuple[str, str], ...] = ()
+    """``(attribute, unique id suffix)``: values read from other sensors of the source's device."""
+    match_attr: str | None = None
+    """An attribute every sibling must share with the source (the activity id), else wait."""
+    ready_states: tuple[str, ...] = ()
+    """When set, the source's state must be one of these before the workout is read."""
 
 
 PRESETS: Final[Mapping[str, WorkoutPreset]] = {
@@ -91,6 +125,40 @@ PRESETS: Final[Mapping[str, WorkoutPreset]] = {
         vendor_load_attrs=("training_load",),
         vendor_load_unit="polar_cardio_load",
         vendor_name="Polar",
+    ),
+    "strava": WorkoutPreset(
+        source="strava",
+        id_attrs=("activity_id",),
+        start_local_attrs=("date",),
+        duration_s_attrs=("elapsed_time",),
+        avg_hr_attrs=("average_heartrate",),
+        max_hr_attrs=("max_heartrate",),
+        sport_attrs=("sport_type",),
+        siblings=(
+            ("date", "_date"),
+            ("elapsed_time", "_elapsed_time"),
+            ("average_heartrate", "_average_heartrate"),
+            ("max_heartrate", "_max_heartrate"),
+        ),
+        match_attr="activity_id",
+    ),
+    "whoop": WorkoutPreset(
+        source="whoop",
+        id_attrs=("id",),
+        start_utc_attrs=("start",),
+        end_utc_attrs=("end",),
+        avg_hr_attrs=("average_heart_rate",),
+        max_hr_attrs=("max_heart_rate",),
+        sport_attrs=("sport_name",),
+        vendor_load_attrs=("strain",),
+        vendor_load_unit="whoop_strain",
+        vendor_name="WHOOP",
+        siblings=(
+            ("average_heart_rate", "_latest_workout_score_average_heart_rate"),
+            ("max_heart_rate", "_latest_workout_score_max_heart_rate"),
+            ("strain", "_latest_workout_score_strain"),
+        ),
+        ready_states=("SCORED", "UNSCORABLE"),
     ),
     "generic": WorkoutPreset(
         source="entity",
@@ -187,7 +255,15 @@ def workout_from_attributes(
         or _instant(_first(attrs, preset.start_local_attrs), utc=False)
         or (_instant(state, utc=False) if preset.start_from_state else None)
     )
+    if preset.ready_states and state not in preset.ready_states:
+        return None
     duration_s = _seconds(_first(attrs, preset.duration_s_attrs))
+    if (
+        duration_s is None
+        and start is not None
+        and (end := _instant(_first(attrs, preset.end_utc_attrs), utc=True)) is not None
+    ):
+        duration_s = (end - start).total_seconds()
     if duration_s is None and (minutes := _number(_first(attrs, preset.duration_min_attrs))):
         duration_s = minutes * 60.0
     if start is None or duration_s is None or not 0 < duration_s <= MAX_DURATION_S:
@@ -210,3 +286,144 @@ def workout_from_attributes(
         vendor_load_unit=preset.vendor_load_unit if vendor_load is not None else None,
         vendor_name=preset.vendor_name if vendor_load is not None else None,
     )
+
+
+_DURATION_UNITS_S: Final[Mapping[str, float]] = {"s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def _sibling_value(state: State) -> Any:
+    """A sibling sensor's value; durations in another display unit are turned into seconds."""
+    factor = _DURATION_UNITS_S.get(str(state.attributes.get("unit_of_measurement", "")))
+    if factor is not None and (number := _number(state.state)) is not None:
+        return number * factor
+    return state.state
+
+
+def sibling_entities(hass: HomeAssistant, preset: WorkoutPreset, source: str) -> dict[str, str]:
+    """``attribute -> entity id`` of the preset's siblings on the source entity's device."""
+    registry = er.async_get(hass)
+    entry = registry.async_get(source)
+    if not preset.siblings or entry is None or entry.device_id is None:
+        return {}
+    found: dict[str, str] = {}
+    for sibling in er.async_entries_for_device(registry, entry.device_id):
+        if sibling.entity_id == source:
+            continue
+        for attr, suffix in preset.siblings:
+            if attr not in found and str(sibling.unique_id).endswith(suffix):
+                found[attr] = sibling.entity_id
+    return found
+
+
+def source_attributes(
+    hass: HomeAssistant, preset: WorkoutPreset, source: State, siblings: Mapping[str, str]
+) -> tuple[dict[str, Any], bool]:
+    """The source's attributes with its siblings' values; and whether they are all consistent.
+
+    Not consistent (the caller tries again later) when a sibling the registry knows has no
+    value yet, or names another activity than the source (``match_attr``); such a sibling's
+    value is left out.
+    """
+    attrs = dict(source.attributes)
+    key = attrs.get(preset.match_attr) if preset.match_attr else None
+    complete = not preset.match_attr or key is not None
+    for attr, entity_id in siblings.items():
+        state = hass.states.get(entity_id)
+        if state is None or state.state in {STATE_UNKNOWN, STATE_UNAVAILABLE, ""}:
+            complete = False
+            continue
+        if preset.match_attr and (
+            key is None or str(state.attributes.get(preset.match_attr)) != str(key)
+        ):
+            complete = False
+            continue
+        attrs[attr] = _sibling_value(state)
+    return attrs, complete
+
+
+class WorkoutSourceFollower:
+    """Hands the workout source's state and attributes to ``ingest`` whenever it changes.
+
+    A preset with sibling sensors (Strava, WHOOP) is read after the source's integration has
+    written all of them: one loop turn after a change, and again every ``SIBLING_RETRY_S``
+    while a sibling has no value yet or names another activity (at most ``SIBLING_RETRIES``
+    times; then what is consistent is used). The state at start-up is read too.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        preset: WorkoutPreset,
+        source: str,
+        ingest: Callable[[str, Mapping[str, Any]], None],
+    ) -> None:
+        """Follow ``source`` read with ``preset``."""
+        self._hass = hass
+        self._preset = preset
+        self._source = source
+        self._ingest = ingest
+        self._retry: CALLBACK_TYPE | None = None
+
+    @callback
+    def async_start(self) -> CALLBACK_TYPE:
+        """Read the current state, then follow changes; returns the stop callback."""
+        self._read(0)
+        unsub = async_track_state_change_event(self._hass, [self._source], self._on_change)
+
+        @callback
+        def _stop() -> None:
+            unsub()
+            self._cancel()
+
+        return _stop
+
+    def _cancel(self) -> None:
+        if self._retry is not None:
+            self._retry()
+            self._retry = None
+
+    def _later(self, delay_s: float, attempt: int) -> None:
+        self._cancel()
+        if delay_s <= 0:  # after the other writes of the same refresh (one loop turn later)
+            task = self._hass.async_create_task(self._next_turn(attempt))
+
+            @callback
+            def _cancel_task() -> None:
+                task.cancel()
+
+            self._retry = _cancel_task
+            return
+
+        @callback
+        def _fire(_now: datetime) -> None:
+            self._read(attempt)
+
+        self._retry = async_call_later(self._hass, delay_s, _fire)
+
+    async def _next_turn(self, attempt: int) -> None:
+        await asyncio.sleep(0)
+        self._read(attempt)
+
+    @callback
+    def _on_change(self, event: Event[EventStateChangedData]) -> None:
+        if (state := event.data["new_state"]) is None:
+            return
+        if self._preset.siblings:
+            self._later(0, 0)
+        else:
+            self._ingest(state.state, state.attributes)
+
+    @callback
+    def _read(self, attempt: int) -> None:
+        self._retry = None
+        if (state := self._hass.states.get(self._source)) is None:
+            return
+        if not self._preset.siblings:
+            self._ingest(state.state, state.attributes)
+            return
+        siblings = sibling_entities(self._hass, self._preset, self._source)
+        attrs, complete = source_attributes(self._hass, self._preset, state, siblings)
+        if complete or attempt >= SIBLING_RETRIES:
+            self._ingest(state.state, attrs)
+        else:
+            self._later(SIBLING_RETRY_S, attempt + 1)
