@@ -49,6 +49,7 @@ from ..physiology.training_session import SessionDetector, detect_sessions
 from ..report import ReadinessState, TrainingState, event_base
 from ..store.training import TrainingStore
 from ..strap_entry import BeatBatch
+from .session_import import new_sessions
 from .settings import ProfileSettings
 from .workout_source import PRESETS, workout_from_attributes
 
@@ -323,6 +324,18 @@ class TrainingTracker:
             raise SessionError(key="session_exists")
         await self._async_store((record,))
         return self._announce(record)
+
+    async def async_import(self, records: tuple[SessionRecord, ...]) -> tuple[SessionRecord, ...]:
+        """Add past sessions (an import): on disk before this returns; no event per session.
+
+        Sessions already stored (same source id, or overlapping as one workout, see
+        `session_import.SessionIndex`) are skipped; returns the sessions added.
+        """
+        fresh, _known = new_sessions(records, self.sessions, settings=self.settings.training)
+        if fresh:
+            await self._async_store(tuple(fresh))
+            self._on_change()
+        return tuple(fresh)
 
     # ------------------------------------------------------------------ storing
 
