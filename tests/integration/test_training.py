@@ -40,6 +40,7 @@ from custom_components.recovery_readiness.const import (
     KIND_PERSON,
 )
 from custom_components.recovery_readiness.profile import ProfileRuntime
+from custom_components.recovery_readiness.store.advice import storage_key as advice_storage_key
 from custom_components.recovery_readiness.store.training import storage_key
 from custom_components.recovery_readiness.strap_entry import coordinator as coordinator_module
 
@@ -859,3 +860,75 @@ async def test_the_options_form_stores_a_starting_fitness(hass: HomeAssistant) -
             (await hass.config_entries.options.async_init(person.entry_id))["flow_id"],
             {"name": "Kim", "start_atl": 301},
         )
+
+
+async def test_advice_fires_once_per_day_and_kind_across_a_restart(
+    hass: HomeAssistant, freezer: Any, hass_storage: dict[str, Any]
+) -> None:
+    noon = dt_util.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    freezer.move_to(noon)
+    today = noon.date()
+    advice = async_capture_events(hass, EVENT_ADVICE)
+    person, _runtime = await _setup(hass, None)
+    await hass.async_block_till_done()
+    assert [(e.data["day"], e.data["kind"]) for e in advice] == [(today.isoformat(), "build_more")]
+    key = advice_storage_key(person.entry_id)
+    assert hass_storage[key]["data"]["announced"] == [
+        {"day": today.isoformat(), "kind": "build_more"}
+    ]
+
+    # Restart the same day: the pair is read back, no second event.
+    assert await hass.config_entries.async_reload(person.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(person.entry_id)
+    assert await hass.config_entries.async_setup(person.entry_id)
+    await hass.async_block_till_done()
+    assert len(advice) == 1
+
+    # The next day it fires again (the new-day timer republishes), once.
+    tomorrow = dt_util.start_of_local_day(noon + timedelta(days=1)) + timedelta(seconds=5)
+    freezer.move_to(tomorrow)
+    async_fire_time_changed(hass, tomorrow)
+    await hass.async_block_till_done()
+    async_fire_time_changed(hass, tomorrow + timedelta(hours=1))
+    await hass.async_block_till_done()
+    assert [(e.data["day"], e.data["kind"]) for e in advice] == [
+        (today.isoformat(), "build_more"),
+        (tomorrow.date().isoformat(), "build_more"),
+    ]
+    # Two days later only the pairs of the last two days are kept on disk.
+    later = tomorrow + timedelta(days=1)
+    freezer.move_to(later)
+    async_fire_time_changed(hass, later)
+    await hass.async_block_till_done()
+    assert len(advice) == 3
+    assert [row["day"] for row in hass_storage[key]["data"]["announced"]] == [
+        tomorrow.date().isoformat(),
+        later.date().isoformat(),
+    ]
+
+
+async def test_a_malformed_fired_advice_row_is_skipped_and_the_rest_read(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    today = dt_util.now().date().isoformat()
+    entry_id = "advice-entry"
+    hass_storage[advice_storage_key(entry_id)] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": advice_storage_key(entry_id),
+        "data": {"announced": [{"day": today, "kind": "build_more"}, {"day": "x", "kind": 3}]},
+    }
+    advice = async_capture_events(hass, EVENT_ADVICE)
+    person = MockConfigEntry(
+        domain=DOMAIN,
+        entry_id=entry_id,
+        title="Kim",
+        unique_id=PERSON_ID,
+        data={CONF_ENTRY_KIND: KIND_PERSON, CONF_PERSON_ID: PERSON_ID},
+        options=OPTIONS,
+    )
+    person.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(person.entry_id)
+    await hass.async_block_till_done()
+    assert advice == []  # today's build_more was fired before the restart

@@ -44,6 +44,7 @@ from ..entity import EntityFeed, EntryRuntime
 from ..physiology.training_load import AdviceKind, SessionLoad, SessionRecord
 from ..report import BreathingState, ProfileReport
 from ..sensor import RecoverySensor
+from ..store.advice import async_remove_store as async_remove_advice_store
 from ..store.breathing import BreathingStore
 from ..store.breathing import async_remove_store as async_remove_breathing_store
 from ..store.measurements import StoredMeasurement
@@ -236,6 +237,7 @@ class ProfileRuntime(EntryRuntime):
         ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_STRAP_MISSING}_{entry.entry_id}")
         await async_remove_breathing_store(hass, entry.entry_id)
         await async_remove_training_store(hass, entry.entry_id)
+        await async_remove_advice_store(hass, entry.entry_id)
 
     def diagnostics(self) -> dict[str, Any]:
         """Settings (linked entities redacted by the caller), counts and states; no values."""

@@ -47,6 +47,7 @@ from ..physiology.training_load import (
 )
 from ..physiology.training_session import SessionDetector, detect_sessions
 from ..report import ReadinessState, TrainingState, event_base
+from ..store.advice import AdviceStore, Announced, recent
 from ..store.training import TrainingStore
 from ..strap_entry import BeatBatch
 from .session_import import new_sessions
@@ -100,11 +101,13 @@ class TrainingTracker:
         self._profile: HeartRateProfile | None = None
         self._seed: LoadSeed | None = None
         self._status: str | None = None
-        self._announced: tuple[date | None, set[str]] = (None, set())
+        self._advice_store = AdviceStore(hass, settings.entry_id, settings.name)
+        self._announced: Announced = frozenset()
 
     async def async_load(self) -> None:
-        """Read the stored sessions."""
+        """Read the stored sessions and the advice already fired."""
         self.sessions = await self.store.async_load()
+        self._announced = await self._advice_store.async_load()
 
     # ------------------------------------------------------------------ heart-rate anchors
 
@@ -516,21 +519,22 @@ class TrainingTracker:
     def announce_advice(
         self, day: date, kind: str, reasons: tuple[str, ...], *, primary: bool
     ) -> None:
-        """Fire the ``advice`` event once per day and kind."""
-        announced_day, kinds = self._announced
-        if announced_day != day:
-            kinds = set()
-            self._announced = (day, kinds)
-        if kind in kinds:
+        """Fire the ``advice`` event once per day and kind, also across restarts.
+
+        The (day, kind) pair is marked at once (no second event while it is being saved) and
+        written to disk before the event fires (`store.advice`).
+        """
+        if (day, kind) in self._announced:
             return
-        kinds.add(kind)
-        self.hass.bus.async_fire(
-            EVENT_ADVICE,
-            event_base(self.settings.entry_id, self.settings.name)
-            | {
-                "day": day.isoformat(),
-                "kind": kind,
-                "primary": primary,
-                "reasons": [str(r) for r in reasons],
-            },
-        )
+        self._announced = recent((*self._announced, (day, kind)), day)
+        data = event_base(self.settings.entry_id, self.settings.name) | {
+            "day": day.isoformat(),
+            "kind": kind,
+            "primary": primary,
+            "reasons": [str(r) for r in reasons],
+        }
+        self.hass.async_create_task(self._async_fire_advice(self._announced, data))
+
+    async def _async_fire_advice(self, announced: Announced, data: dict[str, Any]) -> None:
+        await self._advice_store.async_save(announced)
+        self.hass.bus.async_fire(EVENT_ADVICE, data)
