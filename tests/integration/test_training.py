@@ -260,6 +260,11 @@ async def test_a_run_with_cool_down_gives_a_session_with_trimp_hrr60_and_cool_do
     assert float(_state(hass, "last_session_load").state) == pytest.approx(expected_trimp, abs=0.05)
     assert _state(hass, "last_session").attributes["cooled_down"] is True
     assert float(_state(hass, "chronic_load").state) == pytest.approx(day_load / 42, abs=0.05)
+    # The activity the entity still shows is not ingested again, nor announced again.
+    assert float(_state(hass, "last_session_hrr60").state) == pytest.approx(33.0, abs=0.1)
+    assert _state(hass, "last_session").attributes["merged_from"] == ["garmin_connect"]
+    assert len(person.runtime_data.training.sessions) == 2
+    assert len(completed) == 1
 
 
 async def test_a_run_stopped_at_high_heart_rate_has_no_cool_down(
@@ -392,10 +397,12 @@ async def test_a_garmin_activity_is_ingested_once(hass: HomeAssistant) -> None:
         "activityType": {"typeKey": "running"},
     }
     hass.states.async_set("sensor.kim_last_activity", "Run", attrs)
-    person, runtime = await _setup(hass, None, workout_source="sensor.kim_last_activity")
     completed = async_capture_events(hass, EVENT_SESSION_COMPLETED)
+    person, runtime = await _setup(hass, None, workout_source="sensor.kim_last_activity")
     await hass.async_block_till_done()
     assert len(runtime.training.sessions) == 1  # the activity shown at start-up
+    # Announced with the load after it (ingested once the first report is out).
+    assert completed[0].data["acute_load"] == pytest.approx(_trimp([(2700.0, 150.0)]) / 7, abs=0.1)
     last = _state(hass, "last_session")
     assert dt_util.parse_datetime(last.state) == start
     assert last.attributes["source"] == "garmin_connect"
@@ -423,7 +430,7 @@ async def test_a_garmin_activity_is_ingested_once(hass: HomeAssistant) -> None:
     )
     await hass.async_block_till_done()
     assert len(runtime.training.sessions) == 2
-    assert [e.data["source"] for e in completed] == ["garmin_connect"]
+    assert [e.data["source"] for e in completed] == ["garmin_connect", "garmin_connect"]
     assert person.runtime_data is runtime
 
 

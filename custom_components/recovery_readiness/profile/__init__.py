@@ -184,8 +184,6 @@ class ProfileRuntime(EntryRuntime):
         )
         self.link.async_start(entry)
         entry.async_on_unload(self.breathing.async_cancel)
-        if (unsub := self.training.async_follow_source()) is not None:
-            entry.async_on_unload(unsub)
         # Home Assistant does not unload entries when it stops: close an open session then.
         entry.async_on_unload(
             self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_close_training)
@@ -204,6 +202,9 @@ class ProfileRuntime(EntryRuntime):
         entry.async_on_unload(entry.add_update_listener(_async_options_updated))
         self._started = True
         self._publish()
+        # After the first report: an activity ingested now is announced with the load after it.
+        if (unsub := self.training.async_follow_source()) is not None:
+            entry.async_on_unload(unsub)
 
     async def async_stop(self) -> None:
         """Cancel the sleep timers and save the sleep history."""

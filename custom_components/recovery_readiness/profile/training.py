@@ -10,7 +10,8 @@ Sessions come from (README "Training load"):
 - the ``log_session`` action (duration with average HR, or session RPE).
 Every finished session is on disk before it is announced. Duplicates across sources are merged
 by time overlap when the load is computed (`merge_sessions`: the strap's HR stream wins); the
-stored sessions stay as reported.
+stored sessions stay as reported, and a second report of a workout already stored is not
+announced again (one ``session_completed`` event per workout).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from ..report import ReadinessState, TrainingState, event_base
 from ..store.advice import AdviceStore, Announced, recent
 from ..store.training import TrainingStore
 from ..strap_entry import BeatBatch
-from .session_import import new_sessions
+from .session_import import SessionIndex, new_sessions
 from .settings import ProfileSettings
 from .workout_source import PRESETS, workout_from_attributes
 
@@ -325,8 +326,9 @@ class TrainingTracker:
         """
         if self._is_known(record):
             raise SessionError(key="session_exists")
+        repeat = self._is_other_report(record)
         await self._async_store((record,))
-        return self._announce(record)
+        return self._announce(record, event=not repeat)
 
     async def async_import(self, records: tuple[SessionRecord, ...]) -> tuple[SessionRecord, ...]:
         """Add past sessions (an import): on disk before this returns; no event per session.
@@ -351,17 +353,24 @@ class TrainingTracker:
     async def _async_finish(self, record: SessionRecord) -> None:
         if self._is_known(record):
             return
+        repeat = self._is_other_report(record)
         await self._async_store((record,))
-        self._announce(record)
+        self._announce(record, event=not repeat)
+
+    def _is_other_report(self, record: SessionRecord) -> bool:
+        """A workout stored already from another source (merged, `merge_sessions`' overlap)."""
+        return SessionIndex(self.sessions, settings=self.settings.training).holds(record)
 
     async def _async_store(self, new: tuple[SessionRecord, ...]) -> None:
         self.sessions = tuple(sorted((*self.sessions, *new), key=lambda s: s.start))
         await self.store.async_save(self.sessions)
 
-    def _announce(self, record: SessionRecord) -> SessionLoad:
+    def _announce(self, record: SessionRecord, *, event: bool = True) -> SessionLoad:
+        """Publish; ``session_completed`` only for a new workout, not for a second report."""
         self._on_change()
         load = self.session_load(record)
-        self._on_session(record, load)
+        if event:
+            self._on_session(record, load)
         return load
 
     def session_load(self, record: SessionRecord) -> SessionLoad:
