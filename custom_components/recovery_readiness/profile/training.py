@@ -17,7 +17,7 @@ announced again (one ``session_completed`` event per workout).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
@@ -33,6 +33,7 @@ from ..physiology.training_load import (
     LoadSeed,
     SessionLoad,
     SessionRecord,
+    SrpeCalibration,
     TrainingLoad,
     daily_advice,
     daily_load,
@@ -99,6 +100,10 @@ class TrainingTracker:
         self._gap_timer: CALLBACK_TYPE | None = None
         self._merged: tuple[SessionRecord, ...] = ()
         self._daily: dict[date, float] = {}
+        self._calibration: SrpeCalibration | None = None
+        self._derived_from: tuple[tuple[SessionRecord, ...], HeartRateProfile | None] | None = None
+        """The sessions and anchors `_merged`, `_calibration` and `_daily` were derived from."""
+        self._derived_tz: tzinfo | None = None
         self._profile: HeartRateProfile | None = None
         self._seed: LoadSeed | None = None
         self._status: str | None = None
@@ -377,29 +382,35 @@ class TrainingTracker:
         """A session's load on our TRIMP scale, with the person's anchors and calibration."""
         profile = self.hr_profile
         calibration = (
-            fit_srpe_calibration(srpe_pairs(self._merged, profile=profile))
-            if profile is not None
-            else None
+            self._calibration
+            if self._derived_from == (self.sessions, profile)
+            else self._fit_calibration(profile)
         )
         return session_load(record, profile=profile, calibration=calibration)
+
+    def _fit_calibration(self, profile: HeartRateProfile | None) -> SrpeCalibration | None:
+        if profile is None:
+            return None
+        return fit_srpe_calibration(srpe_pairs(self._merged, profile=profile))
 
     # ------------------------------------------------------------------ the day's state
 
     def training_load(self, day: date) -> TrainingLoad | None:
-        """CTL, ATL, TSB and ACWR of ``day`` from every source (merged); None without history."""
+        """CTL, ATL, TSB and ACWR of ``day`` from every source (merged); None without history.
+
+        The merged sessions and daily loads are derived again only when the stored sessions or
+        the HR anchors change (years of imported history make that the costly part); the
+        EWMA over the daily loads runs on every call.
+        """
         profile = self._profile = self.hr_profile
-        self._merged = merge_sessions(self.sessions, settings=self.settings.training)
-        calibration = (
-            fit_srpe_calibration(srpe_pairs(self._merged, profile=profile))
-            if profile is not None
-            else None
-        )
-        self._daily = daily_load(
-            self._merged,
-            tz=dt_util.get_default_time_zone(),
-            profile=profile,
-            calibration=calibration,
-        )
+        tz = dt_util.get_default_time_zone()
+        if self._derived_from != (self.sessions, profile) or self._derived_tz != tz:
+            self._merged = merge_sessions(self.sessions, settings=self.settings.training)
+            self._calibration = self._fit_calibration(profile)
+            self._daily = daily_load(
+                self._merged, tz=tz, profile=profile, calibration=self._calibration
+            )
+            self._derived_from, self._derived_tz = (self.sessions, profile), tz
         self._seed = self.load_seed(day)
         try:
             return fitness_fatigue(
