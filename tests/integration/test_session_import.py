@@ -221,7 +221,7 @@ async def test_a_huge_file_or_a_path_outside_the_allowlist_is_refused(
     with pytest.raises(ServiceValidationError) as err:
         await _import(hass, person, huge)
     assert err.value.translation_key == "import_too_large"
-    assert err.value.translation_placeholders["limit_mb"] == "5"
+    assert err.value.translation_placeholders["limit_mb"] == "2"
 
     with pytest.raises(ServiceValidationError) as err:
         await _import(hass, person, Path("/etc/passwd"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -40,6 +40,7 @@ from custom_components.recovery_readiness.const import (
     KIND_PERSON,
 )
 from custom_components.recovery_readiness.profile import ProfileRuntime
+from custom_components.recovery_readiness.store import advice as advice_store
 from custom_components.recovery_readiness.store.advice import storage_key as advice_storage_key
 from custom_components.recovery_readiness.store.training import storage_key
 from custom_components.recovery_readiness.strap_entry import coordinator as coordinator_module
@@ -939,3 +940,25 @@ async def test_a_malformed_fired_advice_row_is_skipped_and_the_rest_read(
     assert await hass.config_entries.async_setup(person.entry_id)
     await hass.async_block_till_done()
     assert advice == []  # today's build_more was fired before the restart
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "x",
+        {"day": "2026-03-01"},
+        {"day": 20260301, "kind": "rest"},
+        {"day": "2026-02-30", "kind": "rest"},
+        {"day": "2026-03-01", "kind": ""},
+        {"day": "2026-03-01", "kind": "k" * 65},
+    ],
+)
+def test_fired_advice_rows_are_checked(raw: Any) -> None:
+    assert advice_store.pair_from_json(raw) is None
+    data = {"announced": [raw, {"day": "2026-03-01", "kind": "rest"}]}
+    assert advice_store.announced_from_json(data) == {(date(2026, 3, 1), "rest")}
+    assert advice_store.announced_from_json({"announced": {"day": "x"}}) == frozenset()
+    assert advice_store.recent(
+        {(date(2026, 2, 27), "rest"), (date(2026, 2, 28), "train"), (date(2026, 3, 1), "rest")},
+        date(2026, 3, 1),
+    ) == {(date(2026, 2, 28), "train"), (date(2026, 3, 1), "rest")}
