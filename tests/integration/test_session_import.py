@@ -170,6 +170,8 @@ async def test_hostile_rows_are_rejected_with_reasons(
         16: (f"{_at(1, hour=7).isoformat()[:-5]}10:00,50,running,145,,,,", "duplicate"),
         17: (f"{_at(5, hour=18).isoformat()},30,running,140,,,,a-1", "duplicate_in_file"),
         18: (f"{_at(7).isoformat()},40,cycling,,,4,,", None),
+        19: (f"{_at(8).isoformat()},40,cycling,abc,,,,", "implausible_hr"),
+        20: (f'{_at(8).isoformat()},40,"cyc"ling,140,,,,', "malformed_row"),
     }
     csv = tmp_path / "hostile.csv"
     csv.write_text(HEADER + "\n".join(text for text, _ in rows.values()) + "\n", encoding="utf-8")
@@ -198,6 +200,7 @@ async def test_hostile_rows_are_rejected_with_reasons(
             "import_sessions_missing_columns",
         ),
         ("", "import_sessions_missing_columns"),
+        ('start,"duration_min\n', "import_malformed_header"),
     ],
 )
 async def test_a_file_without_the_needed_columns_is_refused(
