@@ -76,6 +76,7 @@ SERVICE_STOP_BREATHING: Final = "stop_breathing"
 SERVICE_LOG_SESSION: Final = "log_session"
 SERVICE_START_SESSION: Final = "start_session"
 SERVICE_STOP_SESSION: Final = "stop_session"
+SERVICE_IMPORT_SESSIONS: Final = "import_sessions"
 
 SIGNAL_STRAP_LOADED: Final = f"{DOMAIN}_strap_loaded"
 """Dispatcher signal: a strap entry loaded or unloaded (argument: its entry id)."""

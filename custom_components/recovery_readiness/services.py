@@ -32,6 +32,7 @@ from .const import (
     SERVICE_DELETE_HISTORY,
     SERVICE_GET_READINESS,
     SERVICE_IMPORT_HISTORY,
+    SERVICE_IMPORT_SESSIONS,
     SERVICE_LOG_SESSION,
     SERVICE_LOG_SLEEP,
     SERVICE_START_BREATHING,
@@ -52,6 +53,7 @@ from .profile.breathing import (
     BreathingError,
 )
 from .profile.history_import import MAX_FILE_BYTES, ImportFileError, parse_history_csv
+from .profile.session_import import MAX_SESSIONS_FILE_BYTES, parse_sessions_csv
 from .profile.sleep import SleepLogError
 from .profile.training import SessionError
 from .report import session_summary
@@ -166,14 +168,28 @@ def _import_error(key: str, **placeholders: str) -> ServiceValidationError:
     )
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, limit_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a regular file (a FIFO or device would block or never end) of bounded size."""
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):
         raise _import_error(key="not_a_file", path=str(path))
-    if info.st_size > MAX_FILE_BYTES:
-        raise _import_error(key="too_large", path=str(path), limit_mb=str(MAX_FILE_BYTES // 2**20))
+    if info.st_size > limit_bytes:
+        raise _import_error(key="too_large", path=str(path), limit_mb=str(limit_bytes // 2**20))
     return path.read_text(encoding="utf-8-sig")
+
+
+async def _async_read_import(call: ServiceCall, limit_bytes: int = MAX_FILE_BYTES) -> str:
+    """The text of the file named by the call's ``path``, when it is in an allowed folder."""
+    hass = call.hass
+    path = Path(call.data[ATTR_PATH])
+    if not path.is_absolute():
+        path = Path(hass.config.path(str(path)))
+    if not await hass.async_add_executor_job(hass.config.is_allowed_path, str(path)):
+        raise _import_error(key="path_not_allowed", path=str(path))
+    try:
+        return await hass.async_add_executor_job(_read_text, path, limit_bytes)
+    except (OSError, UnicodeDecodeError) as err:
+        raise _import_error(key="unreadable", path=str(path), error=str(err)) from err
 
 
 async def _async_import_history(call: ServiceCall) -> ServiceResponse:
@@ -467,6 +483,50 @@ async def _async_stop_session(call: ServiceCall) -> ServiceResponse:
     return session_summary(record, profile.training.session_load(record))
 
 
+IMPORT_SESSIONS_SCHEMA: Final = vol.Schema(
+    {vol.Required(ATTR_PROFILE): cv.string, vol.Required(ATTR_PATH): cv.string}
+)
+
+
+async def _async_import_sessions(call: ServiceCall) -> ServiceResponse:
+    """Add past workouts from a CSV file; every row checked; saved before it returns.
+
+    Response: ``accepted`` (sessions added), ``rejected`` with ``rejected_reasons`` (count per
+    reason) and ``rejected_rows`` (line and reason, the first 50), and the period covered by the
+    accepted sessions (``first_start``, ``last_start``).
+    """
+    hass = call.hass
+    profile = _profile(call)
+    text = await _async_read_import(call, MAX_SESSIONS_FILE_BYTES)
+    tz = dt_util.get_default_time_zone()
+    stored = profile.training.sessions
+    settings = profile.settings.training
+    try:
+        parsed = await hass.async_add_executor_job(
+            lambda: parse_sessions_csv(text, tz=tz, stored=stored, settings=settings)
+        )
+    except ImportFileError as err:
+        raise _import_error(key=err.key, **err.placeholders) from err
+    added = await profile.training.async_import(parsed.sessions)
+    reasons: dict[str, Any] = {}
+    for row in parsed.rejected:
+        reasons[row.reason] = reasons.get(row.reason, 0) + 1
+    if stored_meanwhile := len(parsed.sessions) - len(added):  # e.g. a strap session ended
+        reasons["duplicate"] = reasons.get("duplicate", 0) + stored_meanwhile
+    starts = [s.start for s in added]
+    return {
+        "accepted": len(added),
+        "rejected": len(parsed.rejected) + stored_meanwhile,
+        "rejected_reasons": reasons,
+        "rejected_rows": [
+            {"line": row.line, "reason": row.reason}
+            for row in parsed.rejected[:MAX_REJECTED_IN_RESPONSE]
+        ],
+        "first_start": dt_util.as_local(min(starts)).isoformat() if starts else None,
+        "last_start": dt_util.as_local(max(starts)).isoformat() if starts else None,
+    }
+
+
 _SERVICES: Final[
     tuple[tuple[str, vol.Schema, Callable[[ServiceCall], Coroutine[Any, Any, None]]], ...]
 ] = (
@@ -513,5 +573,12 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_IMPORT_HISTORY,
         _async_import_history,
         schema=IMPORT_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_IMPORT_SESSIONS,
+        _async_import_sessions,
+        schema=IMPORT_SESSIONS_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )

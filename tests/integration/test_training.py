@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -40,6 +40,8 @@ from custom_components.recovery_readiness.const import (
     KIND_PERSON,
 )
 from custom_components.recovery_readiness.profile import ProfileRuntime
+from custom_components.recovery_readiness.store import advice as advice_store
+from custom_components.recovery_readiness.store.advice import storage_key as advice_storage_key
 from custom_components.recovery_readiness.store.training import storage_key
 from custom_components.recovery_readiness.strap_entry import coordinator as coordinator_module
 
@@ -259,6 +261,11 @@ async def test_a_run_with_cool_down_gives_a_session_with_trimp_hrr60_and_cool_do
     assert float(_state(hass, "last_session_load").state) == pytest.approx(expected_trimp, abs=0.05)
     assert _state(hass, "last_session").attributes["cooled_down"] is True
     assert float(_state(hass, "chronic_load").state) == pytest.approx(day_load / 42, abs=0.05)
+    # The activity the entity still shows is not ingested again, nor announced again.
+    assert float(_state(hass, "last_session_hrr60").state) == pytest.approx(33.0, abs=0.1)
+    assert _state(hass, "last_session").attributes["merged_from"] == ["garmin_connect"]
+    assert len(person.runtime_data.training.sessions) == 2
+    assert len(completed) == 1
 
 
 async def test_a_run_stopped_at_high_heart_rate_has_no_cool_down(
@@ -391,10 +398,12 @@ async def test_a_garmin_activity_is_ingested_once(hass: HomeAssistant) -> None:
         "activityType": {"typeKey": "running"},
     }
     hass.states.async_set("sensor.kim_last_activity", "Run", attrs)
-    person, runtime = await _setup(hass, None, workout_source="sensor.kim_last_activity")
     completed = async_capture_events(hass, EVENT_SESSION_COMPLETED)
+    person, runtime = await _setup(hass, None, workout_source="sensor.kim_last_activity")
     await hass.async_block_till_done()
     assert len(runtime.training.sessions) == 1  # the activity shown at start-up
+    # Announced with the load after it (ingested once the first report is out).
+    assert completed[0].data["acute_load"] == pytest.approx(_trimp([(2700.0, 150.0)]) / 7, abs=0.1)
     last = _state(hass, "last_session")
     assert dt_util.parse_datetime(last.state) == start
     assert last.attributes["source"] == "garmin_connect"
@@ -422,7 +431,7 @@ async def test_a_garmin_activity_is_ingested_once(hass: HomeAssistant) -> None:
     )
     await hass.async_block_till_done()
     assert len(runtime.training.sessions) == 2
-    assert [e.data["source"] for e in completed] == ["garmin_connect"]
+    assert [e.data["source"] for e in completed] == ["garmin_connect", "garmin_connect"]
     assert person.runtime_data is runtime
 
 
@@ -859,3 +868,97 @@ async def test_the_options_form_stores_a_starting_fitness(hass: HomeAssistant) -
             (await hass.config_entries.options.async_init(person.entry_id))["flow_id"],
             {"name": "Kim", "start_atl": 301},
         )
+
+
+async def test_advice_fires_once_per_day_and_kind_across_a_restart(
+    hass: HomeAssistant, freezer: Any, hass_storage: dict[str, Any]
+) -> None:
+    noon = dt_util.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    freezer.move_to(noon)
+    today = noon.date()
+    advice = async_capture_events(hass, EVENT_ADVICE)
+    person, _runtime = await _setup(hass, None)
+    await hass.async_block_till_done()
+    assert [(e.data["day"], e.data["kind"]) for e in advice] == [(today.isoformat(), "build_more")]
+    key = advice_storage_key(person.entry_id)
+    assert hass_storage[key]["data"]["announced"] == [
+        {"day": today.isoformat(), "kind": "build_more"}
+    ]
+
+    # Restart the same day: the pair is read back, no second event.
+    assert await hass.config_entries.async_reload(person.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(person.entry_id)
+    assert await hass.config_entries.async_setup(person.entry_id)
+    await hass.async_block_till_done()
+    assert len(advice) == 1
+
+    # The next day it fires again (the new-day timer republishes), once.
+    tomorrow = dt_util.start_of_local_day(noon + timedelta(days=1)) + timedelta(seconds=5)
+    freezer.move_to(tomorrow)
+    async_fire_time_changed(hass, tomorrow)
+    await hass.async_block_till_done()
+    async_fire_time_changed(hass, tomorrow + timedelta(hours=1))
+    await hass.async_block_till_done()
+    assert [(e.data["day"], e.data["kind"]) for e in advice] == [
+        (today.isoformat(), "build_more"),
+        (tomorrow.date().isoformat(), "build_more"),
+    ]
+    # Two days later only the pairs of the last two days are kept on disk.
+    later = tomorrow + timedelta(days=1)
+    freezer.move_to(later)
+    async_fire_time_changed(hass, later)
+    await hass.async_block_till_done()
+    assert len(advice) == 3
+    assert [row["day"] for row in hass_storage[key]["data"]["announced"]] == [
+        tomorrow.date().isoformat(),
+        later.date().isoformat(),
+    ]
+
+
+async def test_a_malformed_fired_advice_row_is_skipped_and_the_rest_read(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    today = dt_util.now().date().isoformat()
+    entry_id = "advice-entry"
+    hass_storage[advice_storage_key(entry_id)] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": advice_storage_key(entry_id),
+        "data": {"announced": [{"day": today, "kind": "build_more"}, {"day": "x", "kind": 3}]},
+    }
+    advice = async_capture_events(hass, EVENT_ADVICE)
+    person = MockConfigEntry(
+        domain=DOMAIN,
+        entry_id=entry_id,
+        title="Kim",
+        unique_id=PERSON_ID,
+        data={CONF_ENTRY_KIND: KIND_PERSON, CONF_PERSON_ID: PERSON_ID},
+        options=OPTIONS,
+    )
+    person.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(person.entry_id)
+    await hass.async_block_till_done()
+    assert advice == []  # today's build_more was fired before the restart
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "x",
+        {"day": "2026-03-01"},
+        {"day": 20260301, "kind": "rest"},
+        {"day": "2026-02-30", "kind": "rest"},
+        {"day": "2026-03-01", "kind": ""},
+        {"day": "2026-03-01", "kind": "k" * 65},
+    ],
+)
+def test_fired_advice_rows_are_checked(raw: Any) -> None:
+    assert advice_store.pair_from_json(raw) is None
+    data = {"announced": [raw, {"day": "2026-03-01", "kind": "rest"}]}
+    assert advice_store.announced_from_json(data) == {(date(2026, 3, 1), "rest")}
+    assert advice_store.announced_from_json({"announced": {"day": "x"}}) == frozenset()
+    assert advice_store.recent(
+        {(date(2026, 2, 27), "rest"), (date(2026, 2, 28), "train"), (date(2026, 3, 1), "rest")},
+        date(2026, 3, 1),
+    ) == {(date(2026, 2, 28), "train"), (date(2026, 3, 1), "rest")}

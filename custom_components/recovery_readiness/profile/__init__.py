@@ -44,6 +44,7 @@ from ..entity import EntityFeed, EntryRuntime
 from ..physiology.training_load import AdviceKind, SessionLoad, SessionRecord
 from ..report import BreathingState, ProfileReport
 from ..sensor import RecoverySensor
+from ..store.advice import async_remove_store as async_remove_advice_store
 from ..store.breathing import BreathingStore
 from ..store.breathing import async_remove_store as async_remove_breathing_store
 from ..store.measurements import StoredMeasurement
@@ -183,8 +184,6 @@ class ProfileRuntime(EntryRuntime):
         )
         self.link.async_start(entry)
         entry.async_on_unload(self.breathing.async_cancel)
-        if (unsub := self.training.async_follow_source()) is not None:
-            entry.async_on_unload(unsub)
         # Home Assistant does not unload entries when it stops: close an open session then.
         entry.async_on_unload(
             self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_close_training)
@@ -203,6 +202,9 @@ class ProfileRuntime(EntryRuntime):
         entry.async_on_unload(entry.add_update_listener(_async_options_updated))
         self._started = True
         self._publish()
+        # After the first report: an activity ingested now is announced with the load after it.
+        if (unsub := self.training.async_follow_source()) is not None:
+            entry.async_on_unload(unsub)
 
     async def async_stop(self) -> None:
         """Cancel the sleep timers and save the sleep history."""
@@ -236,6 +238,7 @@ class ProfileRuntime(EntryRuntime):
         ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_STRAP_MISSING}_{entry.entry_id}")
         await async_remove_breathing_store(hass, entry.entry_id)
         await async_remove_training_store(hass, entry.entry_id)
+        await async_remove_advice_store(hass, entry.entry_id)
 
     def diagnostics(self) -> dict[str, Any]:
         """Settings (linked entities redacted by the caller), counts and states; no values."""

@@ -113,7 +113,7 @@ def _measure_rr(  # noqa: PLR0911  (one return per rejection reason)
     )
 
 
-def _parse_instant(text: str, tz: tzinfo, now: datetime) -> datetime | str:
+def parse_instant(text: str, tz: tzinfo, now: datetime) -> datetime | str:
     """An aware UTC instant, or the reason key it is refused.
 
     Without a zone the time is local; a local time skipped by a spring-forward transition does
@@ -174,7 +174,7 @@ def parse_history_csv(
     except csv.Error as err:
         raise ImportFileError(key="malformed_header", error=str(err)) from err
     unreadable: list[RejectedRow] = []
-    rows = list(_rows(reader, unreadable))
+    rows = list(read_rows(reader, unreadable))
     if {"measurement_datetime", "rr_data"} <= fields:
         welltory = _welltory_rows(rows, user_code)
         parsed = _parse_rr_rows("welltory", welltory, ("measurement_datetime", "rr_data"), tz, now)
@@ -190,7 +190,7 @@ def parse_history_csv(
     )
 
 
-def _rows(
+def read_rows(
     reader: csv.DictReader[str], unreadable: list[RejectedRow]
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (first line, row with normalised keys); unreadable rows go to ``unreadable``."""
@@ -240,7 +240,7 @@ def _parse_rr_rows(
     measurements: list[StoredMeasurement] = []
     rejected: list[RejectedRow] = []
     for line, row in rows:
-        at = _parse_instant(row.get(time_column, ""), tz, now)
+        at = parse_instant(row.get(time_column, ""), tz, now)
         if isinstance(at, str):
             rejected.append(RejectedRow(line=line, reason=at))
             continue

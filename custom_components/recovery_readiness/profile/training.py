@@ -10,13 +10,14 @@ Sessions come from (README "Training load"):
 - the ``log_session`` action (duration with average HR, or session RPE).
 Every finished session is on disk before it is announced. Duplicates across sources are merged
 by time overlap when the load is computed (`merge_sessions`: the strap's HR stream wins); the
-stored sessions stay as reported.
+stored sessions stay as reported, and a second report of a workout already stored is not
+announced again (one ``session_completed`` event per workout).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -32,6 +33,7 @@ from ..physiology.training_load import (
     LoadSeed,
     SessionLoad,
     SessionRecord,
+    SrpeCalibration,
     TrainingLoad,
     daily_advice,
     daily_load,
@@ -47,8 +49,10 @@ from ..physiology.training_load import (
 )
 from ..physiology.training_session import SessionDetector, detect_sessions
 from ..report import ReadinessState, TrainingState, event_base
+from ..store.advice import AdviceStore, Announced, recent
 from ..store.training import TrainingStore
 from ..strap_entry import BeatBatch
+from .session_import import SessionIndex, new_sessions
 from .settings import ProfileSettings
 from .workout_source import PRESETS, WorkoutSourceFollower, workout_from_attributes
 
@@ -96,14 +100,20 @@ class TrainingTracker:
         self._gap_timer: CALLBACK_TYPE | None = None
         self._merged: tuple[SessionRecord, ...] = ()
         self._daily: dict[date, float] = {}
+        self._calibration: SrpeCalibration | None = None
+        self._derived_from: tuple[tuple[SessionRecord, ...], HeartRateProfile | None] | None = None
+        """The sessions and anchors `_merged`, `_calibration` and `_daily` were derived from."""
+        self._derived_tz: tzinfo | None = None
         self._profile: HeartRateProfile | None = None
         self._seed: LoadSeed | None = None
         self._status: str | None = None
-        self._announced: tuple[date | None, set[str]] = (None, set())
+        self._advice_store = AdviceStore(hass, settings.entry_id, settings.name)
+        self._announced: Announced = frozenset()
 
     async def async_load(self) -> None:
-        """Read the stored sessions."""
+        """Read the stored sessions and the advice already fired."""
         self.sessions = await self.store.async_load()
+        self._announced = await self._advice_store.async_load()
 
     # ------------------------------------------------------------------ heart-rate anchors
 
@@ -317,8 +327,21 @@ class TrainingTracker:
         """
         if self._is_known(record):
             raise SessionError(key="session_exists")
+        repeat = self._is_other_report(record)
         await self._async_store((record,))
-        return self._announce(record)
+        return self._announce(record, event=not repeat)
+
+    async def async_import(self, records: tuple[SessionRecord, ...]) -> tuple[SessionRecord, ...]:
+        """Add past sessions (an import): on disk before this returns; no event per session.
+
+        Sessions already stored (same source id, or overlapping as one workout, see
+        `session_import.SessionIndex`) are skipped; returns the sessions added.
+        """
+        fresh, _known = new_sessions(records, self.sessions, settings=self.settings.training)
+        if fresh:
+            await self._async_store(tuple(fresh))
+            self._on_change()
+        return tuple(fresh)
 
     # ------------------------------------------------------------------ storing
 
@@ -331,46 +354,59 @@ class TrainingTracker:
     async def _async_finish(self, record: SessionRecord) -> None:
         if self._is_known(record):
             return
+        repeat = self._is_other_report(record)
         await self._async_store((record,))
-        self._announce(record)
+        self._announce(record, event=not repeat)
+
+    def _is_other_report(self, record: SessionRecord) -> bool:
+        """A workout stored already from another source (merged, `merge_sessions`' overlap)."""
+        return SessionIndex(self.sessions, settings=self.settings.training).holds(record)
 
     async def _async_store(self, new: tuple[SessionRecord, ...]) -> None:
         self.sessions = tuple(sorted((*self.sessions, *new), key=lambda s: s.start))
         await self.store.async_save(self.sessions)
 
-    def _announce(self, record: SessionRecord) -> SessionLoad:
+    def _announce(self, record: SessionRecord, *, event: bool = True) -> SessionLoad:
+        """Publish; ``session_completed`` only for a new workout, not for a second report."""
         self._on_change()
         load = self.session_load(record)
-        self._on_session(record, load)
+        if event:
+            self._on_session(record, load)
         return load
 
     def session_load(self, record: SessionRecord) -> SessionLoad:
         """A session's load on our TRIMP scale, with the person's anchors and calibration."""
         profile = self.hr_profile
         calibration = (
-            fit_srpe_calibration(srpe_pairs(self._merged, profile=profile))
-            if profile is not None
-            else None
+            self._calibration
+            if self._derived_from == (self.sessions, profile)
+            else self._fit_calibration(profile)
         )
         return session_load(record, profile=profile, calibration=calibration)
+
+    def _fit_calibration(self, profile: HeartRateProfile | None) -> SrpeCalibration | None:
+        if profile is None:
+            return None
+        return fit_srpe_calibration(srpe_pairs(self._merged, profile=profile))
 
     # ------------------------------------------------------------------ the day's state
 
     def training_load(self, day: date) -> TrainingLoad | None:
-        """CTL, ATL, TSB and ACWR of ``day`` from every source (merged); None without history."""
+        """CTL, ATL, TSB and ACWR of ``day`` from every source (merged); None without history.
+
+        The merged sessions and daily loads are derived again only when the stored sessions or
+        the HR anchors change (years of imported history make that the costly part); the
+        EWMA over the daily loads runs on every call.
+        """
         profile = self._profile = self.hr_profile
-        self._merged = merge_sessions(self.sessions, settings=self.settings.training)
-        calibration = (
-            fit_srpe_calibration(srpe_pairs(self._merged, profile=profile))
-            if profile is not None
-            else None
-        )
-        self._daily = daily_load(
-            self._merged,
-            tz=dt_util.get_default_time_zone(),
-            profile=profile,
-            calibration=calibration,
-        )
+        tz = dt_util.get_default_time_zone()
+        if self._derived_from != (self.sessions, profile) or self._derived_tz != tz:
+            self._merged = merge_sessions(self.sessions, settings=self.settings.training)
+            self._calibration = self._fit_calibration(profile)
+            self._daily = daily_load(
+                self._merged, tz=tz, profile=profile, calibration=self._calibration
+            )
+            self._derived_from, self._derived_tz = (self.sessions, profile), tz
         self._seed = self.load_seed(day)
         try:
             return fitness_fatigue(
@@ -499,21 +535,22 @@ class TrainingTracker:
     def announce_advice(
         self, day: date, kind: str, reasons: tuple[str, ...], *, primary: bool
     ) -> None:
-        """Fire the ``advice`` event once per day and kind."""
-        announced_day, kinds = self._announced
-        if announced_day != day:
-            kinds = set()
-            self._announced = (day, kinds)
-        if kind in kinds:
+        """Fire the ``advice`` event once per day and kind, also across restarts.
+
+        The (day, kind) pair is marked at once (no second event while it is being saved) and
+        written to disk before the event fires (`store.advice`).
+        """
+        if (day, kind) in self._announced:
             return
-        kinds.add(kind)
-        self.hass.bus.async_fire(
-            EVENT_ADVICE,
-            event_base(self.settings.entry_id, self.settings.name)
-            | {
-                "day": day.isoformat(),
-                "kind": kind,
-                "primary": primary,
-                "reasons": [str(r) for r in reasons],
-            },
-        )
+        self._announced = recent((*self._announced, (day, kind)), day)
+        data = event_base(self.settings.entry_id, self.settings.name) | {
+            "day": day.isoformat(),
+            "kind": kind,
+            "primary": primary,
+            "reasons": [str(r) for r in reasons],
+        }
+        self.hass.async_create_task(self._async_fire_advice(self._announced, data))
+
+    async def _async_fire_advice(self, announced: Announced, data: dict[str, Any]) -> None:
+        await self._advice_store.async_save(announced)
+        self.hass.bus.async_fire(EVENT_ADVICE, data)
