@@ -230,7 +230,11 @@ def _check_breathing(page: Page, failures: list[str]) -> None:
     deadline = time.monotonic() + 90
     while button.is_disabled() and time.monotonic() < deadline:
         page.wait_for_timeout(1_000)
-    button.click()
+    try:
+        button.click(timeout=10_000)
+    except PlaywrightTimeoutError:
+        failures.append("the breathing start button stayed disabled")
+        return
     try:
         page.locator(f"{CARD} .section-breathing .pacer.running").first.wait_for(
             state="attached", timeout=PACER_TIMEOUT_S * 1000

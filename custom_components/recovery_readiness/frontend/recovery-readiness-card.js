@@ -68,7 +68,8 @@ const STRINGS = {
     fitness: "Fitness (CTL)",
     fatigue: "Fatigue (ATL)",
     form: "Form (TSB)",
-    status: "Status",
+    daily_advice: "Daily advice",
+    form_building: "form is still building up (under 12 weeks of history)",
     breathing: "Guided breathing",
     start: "Start breathing",
     inhale: "Breathe in",
@@ -116,7 +117,8 @@ const STRINGS = {
     fitness: "Fitheid (CTL)",
     fatigue: "Vermoeidheid (ATL)",
     form: "Vorm (TSB)",
-    status: "Status",
+    daily_advice: "Dagadvies",
+    form_building: "vorm nog in opbouw (minder dan 12 weken geschiedenis)",
     breathing: "Begeleide ademhaling",
     start: "Start ademhaling",
     inhale: "Adem in",
@@ -718,9 +720,9 @@ class RecoveryReadinessCard extends HTMLElement {
     const advice = show("training_advice", t.advice_text);
     return `<section class="section-training"><h3>${esc(s.training)}</h3>
       <div class="words"><div class="level training-status">${esc(status ?? s.no_data)}</div>
-        <div class="advice">${advice ? `${esc(s.advice)}: ${esc(advice)}` : ""}</div></div>
+        <div class="advice">${advice ? `${esc(s.daily_advice)}: ${esc(advice)}` : ""}</div></div>
       ${loadSvg}
-      <div class="muted">${esc(s.form)}</div>${formSvg}
+      <div class="muted">${esc(s.form)}${t.form_reliable === false ? ` · ${esc(s.form_building)}` : ""}</div>${formSvg}
       <div class="figures"><span>${esc(s.fitness)}: <b>${fmt(live("chronic_load", t.ctl), 0)}</b></span>
         <span>${esc(s.fatigue)}: <b>${fmt(live("acute_load", t.atl), 0)}</b></span>
         <span>${esc(s.form)}: <b>${fmt(live("training_form", t.tsb), 0)}</b></span></div></section>`;
