@@ -333,7 +333,9 @@ function trainingCharts(days, lang, s) {
       `<text class="axis" x="${W - PAD.r}" y="${H - 4}" text-anchor="end">${esc(dayLabel(days[n - 1].day, lang))}</text>`
     : "";
   const loadSvg = `<svg class="training-load" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(s.load)}">${ticks}${bars}${line("ctl", "ctl", y)}${line("atl", "atl", y)}${dates}</svg>
-    <div class="legend"><span class="key load"></span>${esc(s.load)}<span class="key ctl"></span>${esc(s.fitness)}<span class="key atl"></span>${esc(s.fatigue)}</div>`;
+    <div class="legend"><span class="item"><span class="key load"></span>${esc(s.load)}</span>
+      <span class="item"><span class="key ctl"></span>${esc(s.fitness)}</span>
+      <span class="item"><span class="key atl"></span>${esc(s.fatigue)}</span></div>`;
 
   const FH = 70;
   const tsb = days.map((d) => num(d.tsb)).filter((v) => v !== null);
@@ -423,6 +425,7 @@ const STYLE = `
   .atl { fill: none; stroke: var(--error-color, #db4437); stroke-width: 1.5; stroke-dasharray: 4 2; }
   .tsb { fill: none; stroke: var(--success-color, #43a047); stroke-width: 2; }
   .zero { stroke: var(--divider-color); stroke-width: 1; }
+  .legend .item { display: inline-flex; align-items: center; gap: 6px; white-space: nowrap; }
   .legend .key.load { background: var(--primary-color); opacity: 0.45; }
   .legend .key.ctl { height: 2px; background: var(--info-color, #039be5); }
   .legend .key.atl { height: 2px; background: var(--error-color, #db4437); }
