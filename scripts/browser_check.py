@@ -7,7 +7,16 @@ opens it in Debian's headless Chromium (driven by Playwright; no browser downloa
 
 * the card shows a readiness score (a number in the gauge);
 * the HRV chart has its shaded normal range, the sleep chart its bars;
+* the training section has load bars and fitness/fatigue lines when the profile has training
+  history (asked from the ``recovery_readiness/history`` websocket command, not from the card);
+  ``--log-sessions N`` first logs N sessions over the last days with the ``log_session`` action
+  through the REST API, for a demo without training history;
+* the breathing section has its pacer; its start button starts a session and the pacer
+  circle then moves (the session is stopped again afterwards);
 * the live heart rate shown by the card changes within 30 s;
+* the card is there also when its module runs before the frontend's app bundle (the app
+  bundle is held back 2 s in that page load): the load-order race behind "Timeout waiting for
+  strategy element" (see the card's defineElements);
 * the browser console has no errors (and the page no uncaught exceptions).
 
 Screenshots (light and dark, desktop and phone width) go to ``--out`` (git-ignored).
@@ -25,7 +34,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, Route, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CHROMIUM = "/usr/bin/chromium"
@@ -40,19 +49,23 @@ CARD = "recovery-readiness-card"
 SIZES = {"desktop": (1280, 1000), "phone": (390, 844)}
 SCORE_TIMEOUT_S = 180
 LIVE_TIMEOUT_S = 30
+PACER_TIMEOUT_S = 30
+APP_DELAY_MS = 2_000
+DOMAIN = "recovery_readiness"
 
 
-def _post(url: str, data: dict[str, Any], *, form: bool = False) -> dict[str, Any]:
+def _post(url: str, data: dict[str, Any], *, form: bool = False, token: str | None = None) -> Any:
     if form:
         body = urllib.parse.urlencode(data).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
     else:
         body = json.dumps(data).encode()
         headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     with urllib.request.urlopen(request, timeout=30) as response:
-        result: dict[str, Any] = json.loads(response.read())
-        return result
+        return json.loads(response.read())
 
 
 def login(url: str, user: str, password: str) -> dict[str, Any]:
@@ -111,6 +124,42 @@ def create_dashboard(page: Page) -> None:
     )
 
 
+def _profile(page: Page) -> str:
+    profiles: list[dict[str, Any]] = page.evaluate(
+        f"() => document.querySelector('home-assistant').hass.callWS({{type: '{DOMAIN}/profiles'}})"
+    )
+    if not profiles:
+        msg = "the demo has no Recovery Readiness profile"
+        raise RuntimeError(msg)
+    return str(profiles[0]["profile"])
+
+
+def log_sessions(url: str, token: str, profile: str, count: int) -> None:
+    """Log ``count`` sessions (one a day, ending yesterday) with ``log_session`` over REST."""
+    now = time.time()
+    for back in range(count, 0, -1):
+        start = time.strftime("%Y-%m-%dT%H:%M:00", time.localtime(now - back * 86_400))
+        _post(
+            f"{url}/api/services/{DOMAIN}/log_session?return_response",
+            {"profile": profile, "start": start, "duration_min": 30 + 10 * (back % 4), "rpe": 5},
+            token=token,
+        )
+    print(f"  logged {count} training sessions through the REST API")
+
+
+def _training_days(page: Page, profile: str) -> int:
+    """Days with a training load in the websocket's training series (what the card draws)."""
+    days: int = page.evaluate(
+        """async ([profile]) => {
+          const hass = document.querySelector('home-assistant').hass;
+          const h = await hass.callWS({type: 'recovery_readiness/history', profile, days: 60});
+          return h.training.days.filter((d) => d.load_trimp !== null).length;
+        }""",
+        [profile],
+    )
+    return days
+
+
 def _text(page: Page, selector: str) -> str:
     locator = page.locator(f"{CARD} {selector}").first
     return (locator.text_content(timeout=5_000) or "").strip()
@@ -142,6 +191,121 @@ def _check_charts(page: Page, failures: list[str]) -> None:
         failures.append("the HRV chart has no 7-day mean line")
     if bars < 1:
         failures.append("the sleep chart has no bars")
+
+
+def _check_training(page: Page, profile: str, failures: list[str]) -> None:
+    section = page.locator(f"{CARD} .section-training")
+    if section.count() < 1:
+        failures.append("the card has no training section")
+        return
+    with_load = _training_days(page, profile)
+    bars = page.locator(f"{CARD} .section-training rect.load").count()
+    ctl = page.locator(f"{CARD} .section-training polyline.ctl").count()
+    atl = page.locator(f"{CARD} .section-training polyline.atl").count()
+    print(f"  training: {with_load} day(s) with load; {bars} bar(s), {ctl} CTL / {atl} ATL line(s)")
+    if with_load == 0:
+        print("  training: no training history in the demo, so no bars or lines are expected")
+        return
+    if bars < 1:
+        failures.append(f"the training chart has no load bars ({with_load} days with load)")
+    if ctl < 1 or atl < 1:
+        failures.append("the training chart has no fitness or fatigue line")
+
+
+def _circle_scale(page: Page) -> str:
+    return str(
+        page.locator(f"{CARD} .section-breathing .pacer-circle").first.evaluate(
+            "(el) => el.style.transform"
+        )
+    )
+
+
+def _check_breathing(page: Page, failures: list[str]) -> None:
+    """The pacer is there; the start button starts a session and the circle then moves."""
+    if page.locator(f"{CARD} .section-breathing .pacer .pacer-circle").count() < 1:
+        failures.append("the breathing section has no pacer")
+        return
+    button = page.locator(f"{CARD} .section-breathing button.start").first
+    # A session of an earlier run may still be recording its minute after: wait for the end.
+    deadline = time.monotonic() + 90
+    while button.is_disabled() and time.monotonic() < deadline:
+        page.wait_for_timeout(1_000)
+    try:
+        button.click(timeout=10_000)
+    except PlaywrightTimeoutError:
+        failures.append("the breathing start button stayed disabled")
+        return
+    try:
+        page.locator(f"{CARD} .section-breathing .pacer.running").first.wait_for(
+            state="attached", timeout=PACER_TIMEOUT_S * 1000
+        )
+    except PlaywrightTimeoutError:
+        failures.append(f"the pacer did not start within {PACER_TIMEOUT_S} s of the start button")
+        return
+    seen = {_circle_scale(page)}
+    phases = set()
+    deadline = time.monotonic() + 8
+    while time.monotonic() < deadline and len(seen) < 3:
+        page.wait_for_timeout(400)
+        seen.add(_circle_scale(page))
+        phases.add(
+            page.locator(f"{CARD} .section-breathing .pacer").first.get_attribute("data-phase")
+        )
+    print(
+        f"  breathing: pacer running, {len(seen)} circle sizes seen,"
+        f" phases {sorted(map(str, phases))}"
+    )
+    if len(seen) < 3:  # a moving circle: several sizes within 8 s
+        failures.append(f"the pacer circle does not move while a session runs ({seen})")
+
+
+def _stop_breathing(page: Page, profile: str) -> None:
+    page.evaluate(
+        """async ([profile]) => {
+          const hass = document.querySelector('home-assistant').hass;
+          // The first stop ends the pacer, the second the minute after it (with a strap).
+          for (let i = 0; i < 2; i += 1) {
+            try { await hass.callService('recovery_readiness', 'stop_breathing', {profile}); }
+            catch (err) { /* already over */ }
+          }
+        }""",
+        [profile],
+    )
+
+
+def _check_module_first(page: Page, url: str, out: Path, failures: list[str]) -> None:
+    """The card also comes up when its module runs before the frontend's app bundle.
+
+    The app bundle (``/frontend_latest/app.*.js``) is served with a first statement that waits
+    `APP_DELAY_MS`, so the card's module is evaluated first, before the app installs its
+    scoped custom-element registry. The app then records whether the card's module had already
+    run (``window.customCards``), so the check knows the race was really provoked.
+    """
+    prefix = (
+        f"await new Promise((r) => setTimeout(r, {APP_DELAY_MS}));"
+        "window.__rrCardFirst = (window.customCards || [])"
+        f".some((c) => c.type === '{CARD}');\n"
+    )
+
+    def delay_app(route: Route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=prefix + response.text())
+
+    page.route(lambda u: "/frontend_latest/app." in u and u.endswith(".js"), delay_app)
+    try:
+        page.goto(f"{url}/{DASHBOARD}/readiness", wait_until="domcontentloaded")
+        _wait_for_hass(page)
+        page.locator(f"{CARD} .gauge").first.wait_for(state="attached", timeout=60_000)
+        first = page.evaluate("() => window.__rrCardFirst")
+    except PlaywrightTimeoutError:
+        failures.append("with the card's module run before the app bundle, no card in 60 s")
+        page.screenshot(path=str(out / "module-first.png"), full_page=True)
+        return
+    finally:
+        page.unroute_all(behavior="ignoreErrors")
+    print(f"  module before the app bundle: {first}; the card is there")
+    if first is not True:
+        failures.append("the card's module did not run before the delayed app bundle")
 
 
 def _check_live_hr(page: Page, failures: list[str]) -> None:
@@ -191,7 +355,7 @@ def _check_dutch(page: Page, out: Path, failures: list[str]) -> None:
     page.evaluate("localStorage.removeItem('selectedLanguage')")
 
 
-def run(url: str, user: str, password: str, out: Path) -> list[str]:
+def run(url: str, user: str, password: str, out: Path, sessions: int = 0) -> list[str]:
     """Do every check; return the failures."""
     failures: list[str] = []
     console_errors: list[str] = []
@@ -222,6 +386,9 @@ def run(url: str, user: str, password: str, out: Path) -> list[str]:
         page.on("pageerror", lambda err: console_errors.append(f"uncaught: {err}"))
         page.goto(url, wait_until="domcontentloaded")
         _wait_for_hass(page)
+        profile = _profile(page)
+        if sessions:
+            log_sessions(url, str(tokens["access_token"]), profile, sessions)
         create_dashboard(page)
         page.goto(f"{url}/{DASHBOARD}/readiness", wait_until="domcontentloaded")
         _wait_for_hass(page)
@@ -233,9 +400,13 @@ def run(url: str, user: str, password: str, out: Path) -> list[str]:
         else:
             _wait_score(page, failures)
             _check_charts(page, failures)
+            _check_training(page, profile, failures)
             _check_live_hr(page, failures)
+            _check_breathing(page, failures)
             _screenshots(page, out)
+            _stop_breathing(page, profile)
             _check_dutch(page, out, failures)
+            _check_module_first(page, url, out, failures)
         browser.close()
     failures.extend(f"console error: {e}" for e in console_errors)
     return failures
@@ -248,14 +419,24 @@ def main() -> int:
     parser.add_argument("--user", default="demo")
     parser.add_argument("--password", default="demo-recovery")
     parser.add_argument("--out", type=Path, default=Path("browser-check"))
+    parser.add_argument(
+        "--log-sessions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="first log N training sessions (one a day) through the REST API",
+    )
     args = parser.parse_args()
-    failures = run(args.url.rstrip("/"), args.user, args.password, args.out)
+    failures = run(args.url.rstrip("/"), args.user, args.password, args.out, args.log_sessions)
     if failures:
         print("browser check FAILED:")
         for failure in failures:
             print(f"  - {failure}")
         return 1
-    print("browser check passed: score, HRV band, sleep bars, live heart rate, no console errors")
+    print(
+        "browser check passed: score, HRV band, sleep bars, training, pacer, live heart rate,"
+        " card with its module first, no console errors"
+    )
     return 0
 
 

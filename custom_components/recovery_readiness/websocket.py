@@ -4,8 +4,10 @@
 * ``recovery_readiness/history`` (``profile``, ``days`` 1-400, default 60, optional
   ``language``): the per-day series computed by the integration from its own stores
   (`profile.history_series`), today's readiness with its reasons in words, sleep debt and SRI,
-  and the entity ids the card reads live values from. Exact daily values from the first day
-  after an import; the recorder is not involved.
+  the training load per day with fitness, fatigue and form, today's training status and advice
+  in words, the guided-breathing session (its plan while it runs, so the card's pacer follows
+  it), and the entity ids the card reads live values from. Exact daily values from the first
+  day after an import; the recorder is not involved.
 
 An unknown or unloaded profile is answered with the error code ``not_found`` or ``not_loaded``.
 """
@@ -26,17 +28,27 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, KIND_PERSON, entry_kind
 from .physiology.sleep import SleepEpisode
+from .physiology.training_load import (
+    daily_load,
+    fit_srpe_calibration,
+    merge_sessions,
+    srpe_pairs,
+)
 from .profile import ProfileRuntime
+from .profile.breathing import MODE_RESONANCE, pace_steps, resonance_steps
 from .profile.history_series import (
     DEFAULT_DAYS,
     MAX_DAYS,
     MIN_DAYS,
+    breathing_plan,
     hrv_series,
     resting_hr_series,
     sleep_nights,
+    training_days,
 )
+from .report import BreathingState, rounded
 from .services import async_get_profile
-from .texts import async_texts, reasons_with_text
+from .texts import Texts, async_texts, reasons_with_text
 
 WS_PROFILES: Final = f"{DOMAIN}/profiles"
 WS_HISTORY: Final = f"{DOMAIN}/history"
@@ -116,6 +128,95 @@ def _sleep(profile: ProfileRuntime, days: int) -> dict[str, Any]:
     }
 
 
+async def _training(
+    hass: HomeAssistant, profile: ProfileRuntime, days: int, texts: Texts
+) -> dict[str, Any]:
+    """Load, fitness, fatigue and form per day; today's status and advice in words.
+
+    The daily loads are built exactly as `TrainingTracker.training_load` builds them (sessions
+    merged across sources, the person's HR anchors and sRPE calibration, local dates), and the
+    model is seeded with the tracker's own seed, so today's row equals the training sensors.
+    """
+    tracker = profile.training
+    settings = profile.settings.training
+    hr_profile = tracker.hr_profile
+    merged = merge_sessions(tracker.sessions, settings=settings)
+    calibration = (
+        fit_srpe_calibration(srpe_pairs(merged, profile=hr_profile))
+        if hr_profile is not None
+        else None
+    )
+    loads = daily_load(
+        merged, tz=dt_util.get_default_time_zone(), profile=hr_profile, calibration=calibration
+    )
+    today = dt_util.now().date()
+    series = await hass.async_add_executor_job(
+        lambda: training_days(loads, today, days, seed=tracker.load_seed(today), settings=settings)
+    )
+    state = profile.report.training
+    status = None if state.window is None else state.window.state.value
+    advice = None if state.advice is None else state.advice.kind.value
+    load = state.load
+    return {
+        "days": series,
+        "sessions": state.sessions,
+        "recording": state.recording,
+        "ctl": None if load is None else rounded(load.ctl, 1),
+        "atl": None if load is None else rounded(load.atl, 1),
+        "tsb": None if load is None else rounded(load.tsb, 1),
+        "form_reliable": None if load is None else load.form_reliable,
+        "status": status,
+        "status_text": None if status is None else texts.state("training_status", status),
+        "advice": advice,
+        "advice_text": None if advice is None else texts.state("training_advice", advice),
+    }
+
+
+def _breathing(profile: ProfileRuntime) -> dict[str, Any]:
+    """The guided-breathing session: its plan while it runs, else the last one.
+
+    ``live`` (None when no pacer runs): ``started_at``, ``elapsed_s`` (now - start, when this
+    answer was made), and ``steps`` / ``total_s`` of the plan (`history_series.breathing_plan`).
+    ``last_session``: the last finished session since Home Assistant started (sessions are not
+    stored; only the resonance pace is), with its whole-session coherence.
+    """
+    b = profile.report.breathing
+    live: dict[str, Any] | None = None
+    if b.running and b.started_at is not None and b.breaths_per_min is not None:
+        if b.mode == MODE_RESONANCE:
+            steps = resonance_steps()
+        else:
+            steps = pace_steps(b.breaths_per_min, b.minutes or 0.0)
+        plan, total_s = breathing_plan(steps)
+        live = {
+            "started_at": b.started_at.isoformat(),
+            "elapsed_s": round((dt_util.utcnow() - b.started_at).total_seconds(), 3),
+            "total_s": total_s,
+            "steps": plan,
+        }
+    last: dict[str, Any] | None = None
+    if b.state is BreathingState.DONE and b.started_at is not None:
+        last = {
+            "started_at": b.started_at.isoformat(),
+            "duration_s": rounded(b.elapsed_s, 1),
+            "mode": b.mode,
+            "breaths_per_min": b.breaths_per_min,
+            "stopped": b.stopped,
+            "coherence": rounded(b.coherence, 3),
+            "coherence_max": rounded(b.coherence_max, 3),
+        }
+    resonance = b.resonance
+    return {
+        "state": b.state.value,
+        "mode": b.mode,
+        "breaths_per_min": b.breaths_per_min,
+        "coherence": rounded(b.coherence, 3),
+        "resonance_breaths_per_min": None if resonance is None else resonance.breaths_per_min,
+        "live": live,
+        "last_session": last,
+    }
+
+
 @websocket_command(
     {
         vol.Required("type"): WS_HISTORY,
@@ -176,6 +277,8 @@ async def ws_history(
             "hrv": hrv_series(hrv_daily, today, days),
             "resting_hr": resting_hr_series(rhr_daily, today, days),
             "sleep": _sleep(profile, days),
+            "training": await _training(hass, profile, days, texts),
+            "breathing": _breathing(profile),
         },
     )
 

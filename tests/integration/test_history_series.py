@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from custom_components.recovery_readiness.physiology.sleep import SleepEpisode, SleepRules
+from custom_components.recovery_readiness.physiology.training_load import LoadSeed
+from custom_components.recovery_readiness.profile.breathing import resonance_steps
 from custom_components.recovery_readiness.profile.history_series import (
+    breathing_plan,
     days_ending,
     hrv_series,
     resting_hr_series,
     sleep_nights,
+    training_days,
 )
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -86,3 +93,40 @@ def test_sleep_nights_in_the_window_with_local_times_and_real_durations():
             "target_h": 8.0,
         },
     ]
+
+
+def test_training_days_follow_the_load_model_and_keep_days_without_a_session_unknown():
+    loads = {TODAY - timedelta(days=2): 84.0, TODAY: 42.0}
+    days = training_days(loads, TODAY, 4, seed=None)
+    assert [d["load_trimp"] for d in days] == [None, 84.0, None, 42.0]
+    assert days[0]["ctl"] is None  # before the first modelled day: unknown
+    ctl, atl = 84.0 / 42, 84.0 / 7
+    assert (days[1]["ctl"], days[1]["atl"], days[1]["tsb"]) == (2.0, 12.0, 0.0)
+    ctl2, atl2 = ctl * 41 / 42, atl * 6 / 7  # a modelled day without a session counts as 0
+    assert days[2]["ctl"] == round(ctl2, 1)
+    assert days[2]["tsb"] == round(ctl - atl, 1)
+    assert days[3]["ctl"] == round(ctl2 + (42.0 - ctl2) / 42, 1)
+    assert days[3]["atl"] == round(atl2 + (42.0 - atl2) / 7, 1)
+
+
+def test_training_days_start_from_a_seed():
+    seed = LoadSeed(day=TODAY - timedelta(days=2), ctl=50.0, atl=70.0)
+    days = training_days({}, TODAY, 3, seed=seed)
+    assert days[0]["ctl"] is None
+    assert (days[1]["ctl"], days[1]["atl"], days[1]["tsb"]) == (
+        round(50 * 41 / 42, 1),
+        round(70 * 6 / 7, 1),
+        -20.0,
+    )
+
+
+def test_breathing_plan_of_the_resonance_protocol():
+    plan, total_s = breathing_plan(resonance_steps())
+    assert [p["breaths_per_min"] for p in plan] == [6.5, 6.0, 5.5, 5.0, 4.5]
+    for step, following in itertools.pairwise(plan):
+        cycle_s = 60 / step["breaths_per_min"]
+        assert step["inhale_s"] == round(0.4 * cycle_s, 3)
+        assert step["inhale_s"] + step["exhale_s"] == pytest.approx(cycle_s, abs=2e-3)
+        assert following["start_s"] == pytest.approx(step["start_s"] + step["breaths"] * cycle_s)
+    last = plan[-1]
+    assert total_s == round(last["start_s"] + last["breaths"] * 60 / 4.5, 1)

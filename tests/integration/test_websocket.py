@@ -30,13 +30,13 @@ TEXTS = Path(CARD_FILE).parent.parent / "texts"
 DAYS = 30
 
 
-async def _person(hass: HomeAssistant, name: str = "Sam") -> MockConfigEntry:
+async def _person(hass: HomeAssistant, name: str = "Sam", **options: Any) -> MockConfigEntry:
     person = MockConfigEntry(
         domain=DOMAIN,
         title=name,
         unique_id=f"person-{name.lower()}",
         data={CONF_ENTRY_KIND: KIND_PERSON, CONF_PERSON_ID: f"person-{name.lower()}"},
-        options=ALL_DAY,
+        options=ALL_DAY | options,
     )
     person.add_to_hass(hass)
     assert await hass.config_entries.async_setup(person.entry_id)
@@ -229,3 +229,142 @@ async def test_the_card_is_served_from_the_component(hass: HomeAssistant, hass_c
     response = await client.get(url)
     assert response.status == 200
     assert await response.read() == CARD_FILE.read_bytes()
+
+
+async def _history(client: Any, msg_id: int, person: MockConfigEntry) -> dict[str, Any]:
+    reply = await _ws(
+        client, msg_id, type=f"{DOMAIN}/history", profile=person.entry_id, days=7, language="nl"
+    )
+    assert reply["success"], reply
+    result: dict[str, Any] = reply["result"]
+    return result
+
+
+async def test_history_has_the_training_load_per_day_and_todays_status(
+    hass: HomeAssistant, hass_ws_client: Any
+) -> None:
+    person = await _person(hass)
+    client = await hass_ws_client(hass)
+    empty = (await _history(client, 1, person))["training"]
+    assert [d["load_trimp"] for d in empty["days"]] == [None] * 7
+    assert [d["ctl"] for d in empty["days"]] == [None] * 7  # no history: unknown, not 0
+    assert (empty["sessions"], empty["ctl"], empty["status"]) == (0, None, None)
+
+    now = dt_util.now()
+    yesterday = await hass.services.async_call(
+        DOMAIN,
+        "log_session",
+        {
+            "profile": person.entry_id,
+            "start": (now - timedelta(days=1)).replace(tzinfo=None).isoformat(),
+            "duration_min": 60,
+            "rpe": 8,
+        },
+        blocking=True,
+        return_response=True,
+    )
+    today = await hass.services.async_call(
+        DOMAIN,
+        "log_session",
+        {"profile": person.entry_id, "duration_min": 50, "rpe": 6},
+        blocking=True,
+        return_response=True,
+    )
+    await hass.async_block_till_done()
+    training = (await _history(client, 2, person))["training"]
+    days = training["days"]
+    assert [d["day"] for d in days][-2:] == [
+        (now - timedelta(days=1)).date().isoformat(),
+        now.date().isoformat(),
+    ]
+    assert [d["load_trimp"] for d in days] == [None] * 5 + [
+        round(yesterday["trimp"], 1),
+        round(today["trimp"], 1),
+    ]
+    assert [d["ctl"] for d in days[:5]] == [None] * 5  # before the first modelled day
+    # Allen & Coggan from 0 on the first day: CTL += (L - CTL) / 42, ATL += (L - ATL) / 7,
+    # form entering a day = yesterday's CTL - ATL.
+    ctl_y, atl_y = yesterday["trimp"] / 42, yesterday["trimp"] / 7
+    ctl_t = ctl_y + (today["trimp"] - ctl_y) / 42
+    atl_t = atl_y + (today["trimp"] - atl_y) / 7
+    assert days[-2]["ctl"] == pytest.approx(ctl_y, abs=0.051)
+    assert days[-2]["tsb"] == pytest.approx(0.0)
+    assert days[-1]["ctl"] == pytest.approx(ctl_t, abs=0.051)
+    assert days[-1]["atl"] == pytest.approx(atl_t, abs=0.051)
+    assert days[-1]["tsb"] == pytest.approx(ctl_y - atl_y, abs=0.051)
+    # Today's row is what the training sensors show.
+    entities = (await _history(client, 3, person))["entities"]
+    assert float(hass.states.get(entities["chronic_load"]).state) == pytest.approx(
+        days[-1]["ctl"], abs=0.051
+    )
+    assert float(hass.states.get(entities["acute_load"]).state) == pytest.approx(
+        days[-1]["atl"], abs=0.051
+    )
+    assert training["sessions"] == 2
+    assert training["ctl"] == days[-1]["ctl"]
+    assert training["status"] == hass.states.get(entities["training_status"]).state
+    assert training["status"] == "recovering"
+    assert training["status_text"] == "Herstellend"
+    assert training["advice"] == hass.states.get(entities["training_advice"]).state
+    assert training["advice_text"] not in (None, training["advice"])
+
+
+async def test_history_training_days_start_from_the_configured_fitness(
+    hass: HomeAssistant, hass_ws_client: Any
+) -> None:
+    person = await _person(hass, start_ctl=42.0, start_atl=56.0)
+    client = await hass_ws_client(hass)
+    days = (await _history(client, 1, person))["training"]["days"]
+    # Seeded at the end of the day before today (no session yet): from there on the model
+    # decays the seed without load.
+    assert days[-2]["ctl"] is None
+    assert days[-1]["load_trimp"] is None
+    assert days[-1]["ctl"] == pytest.approx(42.0 - 42.0 / 42, abs=0.051)
+    assert days[-1]["atl"] == pytest.approx(56.0 - 56.0 / 7, abs=0.051)
+    assert days[-1]["tsb"] == pytest.approx(42.0 - 56.0)
+
+
+async def test_history_has_the_breathing_plan_while_it_runs_then_the_last_session(
+    hass: HomeAssistant, hass_ws_client: Any
+) -> None:
+    person = await _person(hass)
+    client = await hass_ws_client(hass)
+    idle = (await _history(client, 1, person))["breathing"]
+    assert (idle["state"], idle["live"], idle["last_session"]) == ("idle", None, None)
+
+    await hass.services.async_call(
+        DOMAIN,
+        "start_breathing",
+        {"profile": person.entry_id, "pace": 5.5, "minutes": 1},
+        blocking=True,
+    )
+    running = (await _history(client, 2, person))["breathing"]
+    assert running["state"] == "running"
+    live = running["live"]
+    session = hass.states.get((await _history(client, 3, person))["entities"]["breathing_session"])
+    assert session is not None
+    assert session.state == "running"
+    assert live["started_at"] == session.attributes["started_at"]
+    assert 0.0 <= live["elapsed_s"] < 5.0
+    # 6 whole breaths at 5.5/min (about one minute), 40 % of each breath inhaling.
+    assert live["steps"] == [
+        {
+            "start_s": 0.0,
+            "breaths_per_min": 5.5,
+            "breaths": 6,
+            "inhale_s": pytest.approx(60 / 5.5 * 0.4, abs=1e-3),
+            "exhale_s": pytest.approx(60 / 5.5 * 0.6, abs=1e-3),
+        }
+    ]
+    assert live["total_s"] == pytest.approx(session.attributes["remaining_s"], abs=0.1)
+
+    await hass.services.async_call(
+        DOMAIN, "stop_breathing", {"profile": person.entry_id}, blocking=True
+    )
+    await hass.async_block_till_done()
+    done = (await _history(client, 4, person))["breathing"]
+    assert (done["state"], done["live"]) == ("done", None)
+    last = done["last_session"]
+    assert last["started_at"] == live["started_at"]
+    assert last["stopped"] is True
+    assert last["coherence"] is None  # no strap: not measured, never 0

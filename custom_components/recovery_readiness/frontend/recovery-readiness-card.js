@@ -4,24 +4,33 @@
  * Plain JavaScript (no third-party code, no build step), served by the integration itself and
  * loaded by the frontend on every page (card.py). Data for the charts comes from the
  * integration's websocket command `recovery_readiness/history` (exact daily values from its
- * own stores); live values (score, measurement progress, heart rate) from hass.states of the
- * entities that command names.
+ * own stores); live values (score, measurement progress, heart rate, training status, the
+ * breathing session and its coherence) from hass.states of the entities that command names.
  *
  *   type: custom:recovery-readiness-card
  *   profile: <config entry id>      # optional: the first profile when left out
- *   sections: [today, hrv, resting_hr, sleep]   # any subset, in this order
+ *   sections: [today, hrv, resting_hr, sleep, training, breathing]   # any subset, in this order
  *   unit: ln | ms                   # HRV chart: ln RMSSD (default) or RMSSD in ms
  *   days: 60                        # HRV / resting HR chart length (7-400)
  *   nights: 14                      # sleep chart length (7-60)
+ *   training_days: 42               # training load chart length (7-120, default 60)
  *
  *   strategy: {type: custom:recovery-readiness}   # a whole dashboard, one card per profile
  */
 
 const DOMAIN = "recovery_readiness";
 const CARD = "recovery-readiness-card";
-const SECTIONS = ["today", "hrv", "resting_hr", "sleep"];
+const SECTIONS = ["today", "hrv", "resting_hr", "sleep", "training", "breathing"];
 const RUNNING = new Set(["waiting_for_contact", "stabilising", "measuring"]);
-const WATCH = ["readiness_score", "last_measurement", "sleep_debt", "last_wake_time"];
+const WATCH = [
+  "readiness_score",
+  "last_measurement",
+  "sleep_debt",
+  "last_wake_time",
+  "chronic_load",
+  "training_status",
+  "breathing_session",
+];
 const REFRESH_MS = 15 * 60 * 1000;
 
 const STRINGS = {
@@ -54,6 +63,25 @@ const STRINGS = {
     error: "Could not load the history",
     no_data: "No data yet",
     hours: "h",
+    training: "Training",
+    load: "Load per day (TRIMP)",
+    fitness: "Fitness (CTL)",
+    fatigue: "Fatigue (ATL)",
+    form: "Form (TSB)",
+    daily_advice: "Daily advice",
+    form_building: "form is still building up (under 12 weeks of history)",
+    breathing: "Guided breathing",
+    start: "Start breathing",
+    inhale: "Breathe in",
+    exhale: "Breathe out",
+    idle: "Not running",
+    running: "Running",
+    resting: "Resting after the session",
+    done: "Done",
+    per_min: "/min",
+    coherence: "Coherence",
+    last_session: "Last session",
+    min: "min",
   },
   nl: {
     today: "Vandaag",
@@ -84,6 +112,25 @@ const STRINGS = {
     error: "De geschiedenis kon niet worden geladen",
     no_data: "Nog geen gegevens",
     hours: "u",
+    training: "Training",
+    load: "Belasting per dag (TRIMP)",
+    fitness: "Fitheid (CTL)",
+    fatigue: "Vermoeidheid (ATL)",
+    form: "Vorm (TSB)",
+    daily_advice: "Dagadvies",
+    form_building: "vorm nog in opbouw (minder dan 12 weken geschiedenis)",
+    breathing: "Begeleide ademhaling",
+    start: "Start ademhaling",
+    inhale: "Adem in",
+    exhale: "Adem uit",
+    idle: "Niet actief",
+    running: "Bezig",
+    resting: "Rust na de sessie",
+    done: "Klaar",
+    per_min: "/min",
+    coherence: "Coherentie",
+    last_session: "Laatste sessie",
+    min: "min",
   },
 };
 
@@ -249,6 +296,82 @@ function sleepCharts(sleep, nightsWanted, lang, s) {
   return { barsSvg, timesSvg };
 }
 
+/**
+ * Training load per day as bars with fitness (CTL) and fatigue (ATL) as lines on the same
+ * TRIMP/day axis (both are exponentially weighted means of the daily load), and form (TSB)
+ * below it around a zero line. Days without a session have no bar (unknown, not 0).
+ */
+function trainingCharts(days, lang, s) {
+  const n = days.length;
+  const slotW = (W - PAD.l - PAD.r) / Math.max(n, 1);
+  const top = Math.max(
+    10,
+    ...days.flatMap((d) => [num(d.load_trimp), num(d.ctl), num(d.atl)]).filter((v) => v !== null),
+  ) * 1.08;
+  const y = (v) => PAD.t + (H - PAD.t - PAD.b) * (1 - v / top);
+  const cx = (i) => PAD.l + (i + 0.5) * slotW;
+  const bars = days
+    .map((d, i) => {
+      const v = num(d.load_trimp);
+      if (v === null) return "";
+      const x0 = PAD.l + i * slotW + slotW * 0.15;
+      return `<rect class="load" x="${x0.toFixed(1)}" y="${y(v).toFixed(1)}" width="${Math.max(slotW * 0.7, 0.8).toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}"><title>${esc(d.day)}: ${v.toFixed(0)}</title></rect>`;
+    })
+    .join("");
+  const line = (key, cls, yf) =>
+    runs(days.map((d, i) => ({ i, y: num(d[key]) })))
+      .map(
+        (run) =>
+          `<polyline class="${cls}" points="${run.map((p) => `${cx(p.i).toFixed(1)},${yf(p.y).toFixed(1)}`).join(" ")}"></polyline>`,
+      )
+      .join("");
+  const ticks = [0, top / 2, top / 1.08]
+    .map((v) => `<text class="axis" x="${PAD.l - 4}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end">${v.toFixed(0)}</text>`)
+    .join("");
+  const dates = n
+    ? `<text class="axis" x="${PAD.l}" y="${H - 4}">${esc(dayLabel(days[0].day, lang))}</text>` +
+      `<text class="axis" x="${W - PAD.r}" y="${H - 4}" text-anchor="end">${esc(dayLabel(days[n - 1].day, lang))}</text>`
+    : "";
+  const loadSvg = `<svg class="training-load" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(s.load)}">${ticks}${bars}${line("ctl", "ctl", y)}${line("atl", "atl", y)}${dates}</svg>
+    <div class="legend"><span class="item"><span class="key load"></span>${esc(s.load)}</span>
+      <span class="item"><span class="key ctl"></span>${esc(s.fitness)}</span>
+      <span class="item"><span class="key atl"></span>${esc(s.fatigue)}</span></div>`;
+
+  const FH = 70;
+  const tsb = days.map((d) => num(d.tsb)).filter((v) => v !== null);
+  const span = Math.max(5, ...tsb.map(Math.abs)) * 1.15;
+  const fy = (v) => PAD.t + (FH - PAD.t - PAD.b) * (1 - (v + span) / (2 * span));
+  const zero = `<line class="zero" x1="${PAD.l}" x2="${W - PAD.r}" y1="${fy(0).toFixed(1)}" y2="${fy(0).toFixed(1)}"></line>`;
+  const fticks = [-span / 1.15, 0, span / 1.15]
+    .map((v) => `<text class="axis" x="${PAD.l - 4}" y="${(fy(v) + 3).toFixed(1)}" text-anchor="end">${v.toFixed(0)}</text>`)
+    .join("");
+  const formSvg = `<svg class="training-form" viewBox="0 0 ${W} ${FH}" role="img" aria-label="${esc(s.form)}">${fticks}${zero}${line("tsb", "tsb", fy)}</svg>`;
+  return { loadSvg, formSvg };
+}
+
+/**
+ * The pacer's phase at `t` s after the session start, from the session's plan (steps from
+ * the history command): each step starts with an inhale; inhale while (t - start) mod cycle
+ * < inhale_s. Returns {phase, frac (0-1 through the phase), left_s} or null after the plan.
+ */
+function pacerAt(live, t) {
+  if (!live || t < 0 || t >= live.total_s) return null;
+  let step = null;
+  for (const st of live.steps) if (st.start_s <= t) step = st;
+  if (!step) return null;
+  const cycle = step.inhale_s + step.exhale_s;
+  const p = (t - step.start_s) % cycle;
+  if (p < step.inhale_s) {
+    return { phase: "inhale", frac: p / step.inhale_s, left_s: step.inhale_s - p, bpm: step.breaths_per_min };
+  }
+  return {
+    phase: "exhale",
+    frac: (p - step.inhale_s) / step.exhale_s,
+    left_s: cycle - p,
+    bpm: step.breaths_per_min,
+  };
+}
+
 function gauge(score, color) {
   const r = 42;
   const len = Math.PI * r;
@@ -297,6 +420,24 @@ const STYLE = `
   .figures { display: flex; gap: 18px; flex-wrap: wrap; margin-top: 6px; color: var(--primary-text-color); }
   .figures b { font-weight: 500; }
   .error { color: var(--error-color); }
+  .load { fill: var(--primary-color); fill-opacity: 0.45; }
+  .ctl { fill: none; stroke: var(--info-color, #039be5); stroke-width: 2; }
+  .atl { fill: none; stroke: var(--error-color, #db4437); stroke-width: 1.5; stroke-dasharray: 4 2; }
+  .tsb { fill: none; stroke: var(--success-color, #43a047); stroke-width: 2; }
+  .zero { stroke: var(--divider-color); stroke-width: 1; }
+  .legend .item { display: inline-flex; align-items: center; gap: 6px; white-space: nowrap; }
+  .legend .key.load { background: var(--primary-color); opacity: 0.45; }
+  .legend .key.ctl { height: 2px; background: var(--info-color, #039be5); }
+  .legend .key.atl { height: 2px; background: var(--error-color, #db4437); }
+  .breathing { display: flex; gap: 16px; align-items: center; flex-wrap: wrap; }
+  .pacer { position: relative; width: 132px; height: 132px; flex: 0 0 auto; }
+  .pacer-ring { position: absolute; inset: 0; border-radius: 50%; border: 2px solid var(--divider-color); box-sizing: border-box; }
+  .pacer-circle { position: absolute; inset: 6px; border-radius: 50%; background: var(--primary-color); opacity: 0.35; transform: scale(0.6); }
+  .pacer.running .pacer-circle { opacity: 0.75; }
+  .pacer-text { position: absolute; inset: 0; display: flex; flex-direction: column; align-items: center; justify-content: center; text-align: center; font-size: 0.9em; color: var(--primary-text-color); }
+  .pacer-text b { font-weight: 500; }
+  button.start { font: inherit; padding: 8px 14px; border-radius: 18px; border: none; cursor: pointer; background: var(--primary-color); color: var(--text-primary-color, #fff); }
+  button.start[disabled] { opacity: 0.5; cursor: default; }
 `;
 
 class RecoveryReadinessCard extends HTMLElement {
@@ -309,6 +450,22 @@ class RecoveryReadinessCard extends HTMLElement {
     this._loading = false;
     this._signature = null;
     this._fetchedAt = 0;
+    this._pacer = null;
+    this._pacerElapsed = null;
+    this._frame = null;
+    this.shadowRoot.addEventListener("click", (ev) => {
+      const button = ev.target.closest && ev.target.closest("button.start");
+      if (button && !button.disabled) this._startBreathing(button);
+    });
+  }
+
+  disconnectedCallback() {
+    if (this._frame !== null) cancelAnimationFrame(this._frame);
+    this._frame = null;
+  }
+
+  connectedCallback() {
+    this._animate();
   }
 
   static getStubConfig() {
@@ -326,9 +483,20 @@ class RecoveryReadinessCard extends HTMLElement {
     }
     const days = Number(config.days ?? 60);
     const nights = Number(config.nights ?? 14);
+    const trainingDays = Number(config.training_days ?? 60);
     if (!Number.isInteger(days) || days < 7 || days > 400) throw new Error("days: 7-400");
     if (!Number.isInteger(nights) || nights < 7 || nights > 60) throw new Error("nights: 7-60");
-    this._config = { ...config, sections, unit: config.unit ?? "ln", days, nights };
+    if (!Number.isInteger(trainingDays) || trainingDays < 7 || trainingDays > 120) {
+      throw new Error("training_days: 7-120");
+    }
+    this._config = {
+      ...config,
+      sections,
+      unit: config.unit ?? "ln",
+      days,
+      nights,
+      training_days: trainingDays,
+    };
     this._profile = config.profile ?? null;
     this._data = null;
     this._signature = null;
@@ -338,6 +506,7 @@ class RecoveryReadinessCard extends HTMLElement {
   set hass(hass) {
     this._hass = hass;
     this._maybeFetch();
+    this._syncPacer();
     this._render();
   }
 
@@ -375,16 +544,73 @@ class RecoveryReadinessCard extends HTMLElement {
       this._data = await this._hass.callWS({
         type: `${DOMAIN}/history`,
         profile: this._profile,
-        days: Math.max(this._config.days, this._config.nights + 1),
+        days: Math.max(this._config.days, this._config.nights + 1, this._config.training_days),
         language: (this._hass.language || "en").replace(/[^A-Za-z0-9_-]/g, ""),
       });
       this._error = null;
       this._signature = this._signatureNow();
+      const live = this._data.breathing && this._data.breathing.live;
+      this._pacer = live ? { live, base: performance.now() - live.elapsed_s * 1000 } : null;
+      this._pacerElapsed = null;
     } catch (err) {
       this._error = (err && (err.code || err.message)) || "error";
     } finally {
       this._fetchedAt = Date.now();
       this._loading = false;
+      this._render();
+      this._animate();
+    }
+  }
+
+  /** Re-anchor the pacer clock at each phase start the session sensor reports (elapsed_s). */
+  _syncPacer() {
+    const st = this._state("breathing_session");
+    if (!this._pacer || !st || st.state !== "running") return;
+    const elapsed = num(st.attributes.elapsed_s);
+    if (elapsed === null || elapsed === this._pacerElapsed) return;
+    if (this._pacerElapsed !== null) this._pacer.base = performance.now() - elapsed * 1000;
+    this._pacerElapsed = elapsed;
+  }
+
+  /** Scale the pacer circle from the plan and the clock, every frame while a session runs. */
+  _animate() {
+    if (this._frame !== null || !this.isConnected) return;
+    const tick = () => {
+      this._frame = null;
+      if (this._drawPacer()) this._frame = requestAnimationFrame(tick);
+    };
+    this._frame = requestAnimationFrame(tick);
+  }
+
+  /** Draw the pacer's current phase; false when no session runs (the loop stops). */
+  _drawPacer() {
+    const st = this._state("breathing_session");
+    const running = this._pacer && st && st.state === "running";
+    const circle = this.shadowRoot.querySelector(".pacer-circle");
+    const text = this.shadowRoot.querySelector(".pacer-text");
+    if (!running || !circle || !text) return false;
+    const s = strings(this._hass);
+    const at = pacerAt(this._pacer.live, (performance.now() - this._pacer.base) / 1000);
+    if (at) {
+      const eased = 0.5 - 0.5 * Math.cos(Math.PI * at.frac);
+      const scale = at.phase === "inhale" ? 0.5 + 0.5 * eased : 1 - 0.5 * eased;
+      circle.style.transform = `scale(${scale.toFixed(3)})`;
+      const label = `<b>${esc(s[at.phase])}</b><span>${Math.ceil(at.left_s)} s</span>`;
+      if (text.innerHTML !== label) text.innerHTML = label;
+      circle.parentElement.dataset.phase = at.phase;
+    }
+    return true;
+  }
+
+  async _startBreathing(button) {
+    button.disabled = true;
+    try {
+      await this._hass.callService(DOMAIN, "start_breathing", { profile: this._data.profile });
+      this._breathError = null;
+    } catch (err) {
+      this._breathError = (err && (err.message || err.code)) || "error";
+      button.disabled = false;
+      this._html = null;
       this._render();
     }
   }
@@ -479,6 +705,59 @@ class RecoveryReadinessCard extends HTMLElement {
         <span>${esc(s.average)}: <b>${fmt(sleep.average_sleep_h, 1)} ${esc(s.hours)}</b></span></div></section>`;
   }
 
+  _training(s, lang) {
+    const t = this._data.training;
+    const days = t.days.slice(-this._config.training_days);
+    const { loadSvg, formSvg } = trainingCharts(days, lang, s);
+    const show = (key, fallback) => {
+      const st = this._state(key);
+      if (!st || ["unknown", "unavailable"].includes(st.state)) return fallback;
+      return this._hass.formatEntityState ? this._hass.formatEntityState(st) : st.state;
+    };
+    const live = (key, fallback) => {
+      const st = this._state(key);
+      const v = st ? num(st.state) : null;
+      return v === null ? fallback : v;
+    };
+    const status = show("training_status", t.status_text);
+    const advice = show("training_advice", t.advice_text);
+    return `<section class="section-training"><h3>${esc(s.training)}</h3>
+      <div class="words"><div class="level training-status">${esc(status ?? s.no_data)}</div>
+        <div class="advice">${advice ? `${esc(s.daily_advice)}: ${esc(advice)}` : ""}</div></div>
+      ${loadSvg}
+      <div class="muted">${esc(s.form)}${t.form_reliable === false ? ` · ${esc(s.form_building)}` : ""}</div>${formSvg}
+      <div class="figures"><span>${esc(s.fitness)}: <b>${fmt(live("chronic_load", t.ctl), 0)}</b></span>
+        <span>${esc(s.fatigue)}: <b>${fmt(live("acute_load", t.atl), 0)}</b></span>
+        <span>${esc(s.form)}: <b>${fmt(live("training_form", t.tsb), 0)}</b></span></div></section>`;
+  }
+
+  _breathing(s) {
+    const b = this._data.breathing;
+    const st = this._state("breathing_session");
+    const state = st && !["unknown", "unavailable"].includes(st.state) ? st.state : b.state;
+    const running = state === "running" && this._pacer !== null;
+    const busy = state === "running" || state === "resting";
+    const coh = this._state("breathing_coherence");
+    const coherence = coh ? num(coh.state) : b.coherence;
+    const pace =
+      (st && num(st.attributes.breaths_per_min)) ?? b.breaths_per_min ?? b.resonance_breaths_per_min ?? 6;
+    const last = b.last_session;
+    const lastText = last
+      ? `${esc(s.last_session)}: ${fmt((last.duration_s ?? 0) / 60, 1)} ${esc(s.min)}` +
+        (last.coherence === null ? "" : ` · ${esc(s.coherence)} ${fmt(last.coherence, 2)}`)
+      : "";
+    const idleText = `<b>${esc(s[state] || state)}</b><span>${fmt(pace, 1)} ${esc(s.per_min)}</span>`;
+    return `<section class="section-breathing"><h3>${esc(s.breathing)}</h3><div class="breathing">
+      <div class="pacer${running ? " running" : ""}" data-state="${esc(state)}"><div class="pacer-ring"></div>
+        <div class="pacer-circle"></div><div class="pacer-text">${running ? "" : idleText}</div></div>
+      <div class="words">
+        <div class="live"><span>${esc(s.coherence)}: <b class="coherence-value">${fmt(coherence, 2)}</b></span></div>
+        <div class="muted">${lastText}</div>
+        <p><button class="start" type="button"${busy ? " disabled" : ""}>${esc(s.start)}</button></p>
+        ${this._breathError ? `<div class="error">${esc(this._breathError)}</div>` : ""}
+      </div></div></section>`;
+  }
+
   _render() {
     if (!this._config || !this._hass) return;
     const s = strings(this._hass);
@@ -494,6 +773,8 @@ class RecoveryReadinessCard extends HTMLElement {
         hrv: () => this._hrv(s, lang),
         resting_hr: () => this._restingHr(s, lang),
         sleep: () => this._sleep(s, lang),
+        training: () => this._training(s, lang),
+        breathing: () => this._breathing(s),
       };
       body = this._config.sections.map((name) => parts[name]()).join("");
     }
@@ -502,6 +783,7 @@ class RecoveryReadinessCard extends HTMLElement {
     if (html !== this._html) {
       this._html = html;
       this.shadowRoot.innerHTML = html;
+      this._drawPacer();
     }
   }
 }
@@ -533,36 +815,36 @@ class RecoveryReadinessStrategy extends HTMLElement {
 }
 
 const STRATEGY = "ll-strategy-dashboard-recovery-readiness";
-let definedIn = null;
 
 /**
- * Define the card and the strategy in the current window.customElements. The frontend's app
- * bundle, imported side by side with this module, installs a scoped custom-element registry
- * that replaces window.customElements; a define() that ran before that swap is invisible
- * afterwards ("Timeout waiting for strategy element"). So define again, with fresh subclasses
- * (a constructor may be registered once per registry), whenever the registry has changed, for
- * the first minute after loading.
+ * Define the card and the strategy in the registry the frontend will look them up in.
+ *
+ * Home Assistant imports this module with a dynamic import() in its own inline script, side by
+ * side with its app bundle, so nothing orders the two. The app bundle first runs the
+ * @webcomponents/scoped-custom-element-registry polyfill, which REPLACES window.customElements
+ * with a new registry that knows nothing of earlier define() calls; afterwards the frontend
+ * asks that registry (customElements.whenDefined / get, 5 s limit for a strategy). When this
+ * small module happened to run before the app bundle (a slow or busy machine fetching and
+ * compiling the big bundle), its elements were defined in the abandoned native registry and
+ * the dashboard failed with "Timeout waiting for strategy element". The app defines its root
+ * element <home-assistant> after installing the polyfill, so define ours only once that element
+ * exists in the registry current then (at once when it already does). Without the polyfill
+ * (other frontend versions) the same rule holds.
  */
 function defineElements() {
   const registry = window.customElements;
-  if (registry === definedIn) return;
-  definedIn = registry;
-  if (!registry.get(CARD)) registry.define(CARD, class extends RecoveryReadinessCard {});
-  if (!registry.get(STRATEGY)) registry.define(STRATEGY, class extends RecoveryReadinessStrategy {});
+  if (!registry.get(CARD)) registry.define(CARD, RecoveryReadinessCard);
+  if (!registry.get(STRATEGY)) registry.define(STRATEGY, RecoveryReadinessStrategy);
 }
 
-defineElements();
-const loadedAt = Date.now();
-const watch = setInterval(() => {
-  defineElements();
-  if (Date.now() - loadedAt > 60000) clearInterval(watch);
-}, 25);
+if (window.customElements.get("home-assistant")) defineElements();
+else window.customElements.whenDefined("home-assistant").then(defineElements);
 window.customCards = window.customCards || [];
 if (!window.customCards.some((c) => c.type === CARD)) {
   window.customCards.push({
     type: CARD,
     name: "Recovery Readiness",
-    description: "Readiness, HRV with its normal range, resting heart rate and sleep of one person.",
+    description: "Readiness, HRV with its normal range, resting heart rate, sleep, training load and guided breathing of one person.",
     preview: false,
     documentationURL: "https://github.com/recovery-readiness/recovery_readiness#the-dashboard-card",
   });

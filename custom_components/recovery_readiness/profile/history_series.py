@@ -11,6 +11,12 @@ readiness model counted, from the first day after an import (no recorder history
 * Resting HR: the same rules on the morning HR in bpm (`rhr_baseline`).
 * Sleep: the main sleep of each night (`physiology.sleep.merge_episodes` + `find_nights`, the
   same rules as the summary) whose ``night_of`` lies in ``today - days .. today - 1``.
+* Training: per local day the summed session load ``L_d`` (TRIMP; None on a day without a
+  session with a known load) and the Performance Management Chart of that day from
+  `physiology.training_load.fitness_fatigue` with the person's seed (the same call the training
+  sensors make for today): ``CTL_d = CTL_{d-1} + (L_d - CTL_{d-1}) / 42``, ``ATL_d = ATL_{d-1}
+  + (L_d - ATL_{d-1}) / 7``, ``TSB_d = CTL_{d-1} - ATL_{d-1}`` (None before the first modelled
+  day).
 
 Missing is None, never 0.
 """
@@ -22,8 +28,16 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta, tzinfo
 from typing import Any, Final
 
+from ..physiology.breathing import pacer
+from ..physiology.errors import InsufficientDataError
 from ..physiology.readiness import hrv_baseline, rhr_baseline
 from ..physiology.sleep import SleepEpisode, SleepRules, find_nights, merge_episodes
+from ..physiology.training_load import (
+    DEFAULT_TRAINING_SETTINGS,
+    LoadSeed,
+    TrainingSettings,
+    fitness_fatigue,
+)
 
 MIN_DAYS: Final = 1
 MAX_DAYS: Final = 400
@@ -120,3 +134,63 @@ def sleep_nights(  # noqa: PLR0913  (keyword-only inputs of one documented rule)
         for n in find_nights(periods, tz=tz, rules=rules)
         if first <= n.night_of < today
     ]
+
+
+def training_days(
+    daily_load_trimp: Mapping[date, float],
+    today: date,
+    days: int,
+    *,
+    seed: LoadSeed | None,
+    settings: TrainingSettings = DEFAULT_TRAINING_SETTINGS,
+) -> list[dict[str, Any]]:
+    """Per day: ``load_trimp`` (None without a session), ``ctl``, ``atl``, ``tsb`` (1 dp).
+
+    ``ctl`` / ``atl`` / ``tsb`` are None before the first modelled day (no history and no seed
+    yet); a modelled day without a session has load 0 in the model but ``load_trimp`` None
+    here (nothing was recorded that day).
+    """
+    out: list[dict[str, Any]] = []
+    for day in days_ending(today, days):
+        recorded = daily_load_trimp.get(day)
+        try:
+            pmc = fitness_fatigue(daily_load_trimp, day, seed=seed, settings=settings)
+        except InsufficientDataError:
+            ctl = atl = tsb = None
+        else:
+            ctl, atl, tsb = pmc.ctl, pmc.atl, pmc.tsb
+        out.append(
+            {
+                "day": day.isoformat(),
+                "load_trimp": _r(recorded, 1),
+                "ctl": _r(ctl, 1),
+                "atl": _r(atl, 1),
+                "tsb": _r(tsb, 1),
+            }
+        )
+    return out
+
+
+def breathing_plan(steps: Iterable[tuple[float, float, int]]) -> tuple[list[dict[str, Any]], float]:
+    """The steps (start s, breaths/min, whole breaths) of a breathing session, for a pacer.
+
+    Per step ``start_s``, ``breaths_per_min``, ``breaths``, ``inhale_s`` and ``exhale_s``
+    (`physiology.breathing.pacer`: inhale 40 % of ``60 / breaths_per_min``); and the session's
+    length ``start_s + breaths * cycle_s`` of the last step. A phase at ``t`` s into a step is
+    inhale while ``t mod cycle_s < inhale_s`` (each step starts with an inhale).
+    """
+    plan: list[dict[str, Any]] = []
+    total_s = 0.0
+    for start_s, bpm, count in steps:
+        pace = pacer(bpm)
+        total_s = start_s + count * pace.cycle_s
+        plan.append(
+            {
+                "start_s": start_s,
+                "breaths_per_min": bpm,
+                "breaths": count,
+                "inhale_s": round(pace.inhale_s, 3),
+                "exhale_s": round(pace.exhale_s, 3),
+            }
+        )
+    return plan, round(total_s, 1)
