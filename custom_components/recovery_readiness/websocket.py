@@ -28,12 +28,6 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, KIND_PERSON, entry_kind
 from .physiology.sleep import SleepEpisode
-from .physiology.training_load import (
-    daily_load,
-    fit_srpe_calibration,
-    merge_sessions,
-    srpe_pairs,
-)
 from .profile import ProfileRuntime
 from .profile.breathing import MODE_RESONANCE, pace_steps, resonance_steps
 from .profile.history_series import (
@@ -133,22 +127,12 @@ async def _training(
 ) -> dict[str, Any]:
     """Load, fitness, fatigue and form per day; today's status and advice in words.
 
-    The daily loads are built exactly as `TrainingTracker.training_load` builds them (sessions
-    merged across sources, the person's HR anchors and sRPE calibration, local dates), and the
-    model is seeded with the tracker's own seed, so today's row equals the training sensors.
+    The daily loads are the tracker's own (`TrainingTracker.daily_loads`) and the model is
+    seeded with the tracker's seed, so today's row equals the training sensors.
     """
     tracker = profile.training
     settings = profile.settings.training
-    hr_profile = tracker.hr_profile
-    merged = merge_sessions(tracker.sessions, settings=settings)
-    calibration = (
-        fit_srpe_calibration(srpe_pairs(merged, profile=hr_profile))
-        if hr_profile is not None
-        else None
-    )
-    loads = daily_load(
-        merged, tz=dt_util.get_default_time_zone(), profile=hr_profile, calibration=calibration
-    )
+    loads = dict(tracker.daily_loads())
     today = dt_util.now().date()
     series = await hass.async_add_executor_job(
         lambda: training_days(loads, today, days, seed=tracker.load_seed(today), settings=settings)

@@ -398,6 +398,20 @@ class TrainingTracker:
         the HR anchors change (years of imported history make that the costly part); the
         EWMA over the daily loads runs on every call.
         """
+        self.daily_loads()
+        self._seed = self.load_seed(day)
+        try:
+            return fitness_fatigue(
+                self._daily, day, seed=self._seed, settings=self.settings.training
+            )
+        except InsufficientDataError:
+            return None
+
+    def daily_loads(self) -> Mapping[date, float]:
+        """TRIMP per local date of every source's sessions, merged (days without load absent).
+
+        Derived again only when the stored sessions, the HR anchors or the time zone change.
+        """
         profile = self._profile = self.hr_profile
         tz = dt_util.get_default_time_zone()
         if self._derived_from != (self.sessions, profile) or self._derived_tz != tz:
@@ -407,13 +421,7 @@ class TrainingTracker:
                 self._merged, tz=tz, profile=profile, calibration=self._calibration
             )
             self._derived_from, self._derived_tz = (self.sessions, profile), tz
-        self._seed = self.load_seed(day)
-        try:
-            return fitness_fatigue(
-                self._daily, day, seed=self._seed, settings=self.settings.training
-            )
-        except InsufficientDataError:
-            return None
+        return self._daily
 
     def load_seed(self, day: date) -> LoadSeed | None:
         """The configured starting fitness/fatigue, at the end of the day before any session.
