@@ -20,6 +20,11 @@ from custom_components.recovery_readiness.const import (
     KIND_PERSON,
 )
 from custom_components.recovery_readiness.intent import INTENT_READINESS
+from custom_components.recovery_readiness.physiology.training_load import (
+    AdviceReason,
+    WindowReason,
+)
+from custom_components.recovery_readiness.texts import async_texts
 
 
 async def _person(hass: HomeAssistant, name: str = "Sam") -> MockConfigEntry:
@@ -115,3 +120,15 @@ async def test_llm_agents_get_it_as_a_tool(hass: HomeAssistant) -> None:
         hass, "assist", llm.LLMContext(**{k: v for k, v in values.items() if k in fields})
     )
     assert INTENT_READINESS in {tool.name for tool in api.tools}
+
+
+async def test_every_advice_and_window_reason_has_a_spoken_sentence(hass: HomeAssistant) -> None:
+    """A reason the physiology can give is never spoken as its raw key (English and Dutch)."""
+    for language in ("en", "nl"):
+        texts = await async_texts(hass, language)
+        for prefix, reasons in (("advice_reason_", AdviceReason), ("window_reason_", WindowReason)):
+            for reason in reasons:
+                key = f"{prefix}{reason.value}"
+                spoken = texts.voice(key)
+                assert spoken != key, (language, key)
+                assert spoken.endswith("."), (language, key)
