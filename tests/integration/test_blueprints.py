@@ -169,7 +169,13 @@ ACCEPTED = {
     "recommendation": "hard",
 }
 SESSION = {"profile": "abc", "name": "Sam", "duration_min": 44.6, "cooled_down": False}
-PROTEIN = {"profile": "abc", "name": "Sam", "kind": "protein", "primary": False}
+PROTEIN = {
+    "profile": "abc",
+    "name": "Sam",
+    "kind": "protein",
+    "primary": False,
+    "reasons": ["hard_session_today"],
+}
 
 # (blueprint, extra-actions input, event type, event data, language, title, message)
 CASES = [
@@ -366,6 +372,16 @@ async def test_training_reminders_only_for_a_missed_cool_down_and_the_protein_ad
         "Sam, after today's hard training: have a protein-rich evening meal or snack (about 20 "
         "to 40 grams of protein)."
     )
+    # The morning after a hard day protein can be the day's (primary) advice.
+    hass.bus.async_fire(
+        "recovery_readiness_advice",
+        PROTEIN | {"primary": True, "reasons": ["recovering", "hard_session_yesterday"]},
+    )
+    await hass.async_block_till_done()
+    assert _sent(pushes)[-1]["message"] == (
+        "Sam, after yesterday's hard training: eat enough protein today, spread over your meals "
+        "(about 20 to 40 grams per meal)."
+    )
 
 
 async def test_training_reminders_can_be_switched_off_one_by_one(
@@ -456,3 +472,64 @@ async def test_breathing_lights_blueprint_drives_a_demo_light(
     await hass.async_block_till_done()
     assert len(stop) == 1
     assert hass.states.get(light).attributes["brightness"] == round(0.3 * 255)
+
+
+async def test_breathing_lights_stay_dark_while_away_and_quiet_in_quiet_hours(
+    hass: HomeAssistant, config_dir: Path, noon: Any
+) -> None:
+    light = await _demo_light(hass)
+    await hass.services.async_call("light", "turn_off", {"entity_id": light}, blocking=True)
+    play = async_mock_service(hass, "media_player", "play_media")
+    async_mock_service(hass, "media_player", "volume_set")
+    async_mock_service(hass, "media_player", "media_stop")
+    speak = async_mock_service(hass, "tts", "speak")
+    hass.states.async_set("person.sam", "not_home")
+    await _automation(
+        hass,
+        "breathing_lights.yaml",
+        {
+            "profile": "abc",
+            "light": [light],
+            "media_player": "media_player.bedroom",
+            "sound": "media-source://media_source/local/waves.mp3",
+            "tts_entity": "tts.piper",
+            "person": "person.sam",
+            "quiet_start": "21:30:00",
+            "quiet_end": "06:30:00",
+            "language": "nl",
+        },
+    )
+    base = {"profile": "abc", "name": "Sam", "breaths_per_min": 6.0}
+    inhale = base | {"phase": "inhale", "duration_s": 4.0, "breath_index": 0, "remaining_s": 20.0}
+    completed = base | {"stopped": False, "duration_s": 302.0, "coherence": 2.14}
+
+    # Away: the light stays off, nothing plays or speaks.
+    hass.bus.async_fire("recovery_readiness_breathing_phase", inhale)
+    hass.bus.async_fire("recovery_readiness_breathing_completed", completed)
+    await hass.async_block_till_done()
+    assert hass.states.get(light).state == "off"
+    assert (play, speak) == ([], [])
+
+    # Home, in quiet hours: the light follows the breath, silently.
+    hass.states.async_set("person.sam", "home")
+    noon.move_to(local(2026, 6, 10, 22, 15))
+    hass.bus.async_fire("recovery_readiness_breathing_phase", inhale)
+    await hass.async_block_till_done()
+    state = hass.states.get(light)
+    assert (state.state, state.attributes["brightness"]) == ("on", round(0.8 * 255))
+    hass.bus.async_fire("recovery_readiness_breathing_completed", completed)
+    await hass.async_block_till_done()
+    assert (play, speak) == ([], [])
+
+    # Home, outside quiet hours: the sound plays and the summary is spoken (in Dutch).
+    noon.move_to(local(2026, 6, 11, 7, 0))
+    hass.bus.async_fire("recovery_readiness_breathing_phase", inhale)
+    await hass.async_block_till_done()
+    assert len(play) == 1
+    hass.bus.async_fire("recovery_readiness_breathing_completed", completed)
+    await hass.async_block_till_done()
+    assert [c.data["entity_id"] for c in speak] == [["tts.piper"]]
+    assert speak[0].data["media_player_entity_id"] == "media_player.bedroom"
+    assert " ".join(speak[0].data["message"].split()) == (
+        "Sam, ademsessie klaar: 5 minuten op 6 ademhalingen per minuut, coherentie 2.1."
+    )
