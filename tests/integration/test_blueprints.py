@@ -31,6 +31,13 @@ from pytest_homeassistant_custom_component.common import (
     mock_platform,
 )
 
+from custom_components.recovery_readiness.const import (
+    CONF_ENTRY_KIND,
+    CONF_PERSON_ID,
+    DOMAIN,
+    KIND_PERSON,
+)
+
 BLUEPRINTS = Path(__file__).resolve().parents[2] / "blueprints" / "automation"
 TZ = ZoneInfo("Europe/Amsterdam")
 
@@ -533,3 +540,41 @@ async def test_breathing_lights_stay_dark_while_away_and_quiet_in_quiet_hours(
     assert " ".join(speak[0].data["message"].split()) == (
         "Sam, ademsessie klaar: 5 minuten op 6 ademhalingen per minuut, coherentie 2.1."
     )
+
+
+async def test_the_integrations_own_protein_reminder_reaches_the_phone(
+    hass: HomeAssistant, config_dir: Path, noon: Any, phone: str, pushes: list[ServiceCall]
+) -> None:
+    """The real event of a person profile (not a hand-made payload) drives the blueprint."""
+    person = MockConfigEntry(
+        domain=DOMAIN,
+        title="Sam",
+        unique_id="id-Sam",
+        data={CONF_ENTRY_KIND: KIND_PERSON, CONF_PERSON_ID: "id-Sam"},
+        options={"protein_reminder_time": "18:30:00"},
+    )
+    person.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(person.entry_id)
+    await hass.async_block_till_done()
+    await _automation(
+        hass, "training_reminders.yaml", {"profile": person.entry_id, "notify_device": phone}
+    )
+    start = dt_util.now() - timedelta(minutes=65)
+    await hass.services.async_call(
+        DOMAIN,
+        "log_session",  # 60 min at RPE 8: 192 TRIMP, a hard day
+        {"profile": person.entry_id, "start": start.isoformat(), "duration_min": 60, "rpe": 8},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert _sent(pushes) == []  # a logged session has no cool-down verdict
+    noon.move_to(local(2026, 6, 10, 18, 30))
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done()
+    assert _sent(pushes) == [
+        {
+            "title": "Protein",
+            "message": "Sam, after today's hard training: have a protein-rich evening meal or "
+            "snack (about 20 to 40 grams of protein).",
+        }
+    ]
