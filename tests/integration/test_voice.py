@@ -369,6 +369,10 @@ async def test_the_readme_custom_sentences_route_works_when_the_mechanism_is_gon
         "Sam, go to bed at 23:00 tonight to get your 8 hours of sleep."
     )
     assert await _say(hass, "how did I sleep") == "Which person do you mean: Robin, Sam?"
+    assert (await _say(hass, "what is the training status of Robin")).startswith(
+        "Robin, there is no training history yet"
+    )
+    assert (await _say(hass, "what should Sam do today")).startswith("Sam, today's advice:")
 
 
 async def test_usual_bedtime_no_debt_and_a_bedtime_already_passed_or_done(
