@@ -665,3 +665,56 @@ async def test_llm_agents_get_training_advice_and_breathing_tools(
         DOMAIN, "stop_breathing", {"profile": entry.entry_id}, blocking=True
     )
     await hass.async_block_till_done()
+
+
+async def test_a_hard_session_is_advised_only_with_this_mornings_measurement(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    entry = await _person(hass)
+    await _assistant(hass)
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    today = dt_util.now().date()
+    lines = ["date,rmssd_ms,resting_hr_bpm"] + [
+        f"{today - timedelta(days=i)},{50 + 5 * math.sin(i):.2f},52" for i in range(30, -1, -1)
+    ]
+    csv = tmp_path / "with_today.csv"
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    await hass.services.async_call(
+        DOMAIN,
+        "import_history",
+        {"profile": entry.entry_id, "path": str(csv)},
+        blocking=True,
+        return_response=True,
+    )
+    await _log_session(hass, entry, 10, 2)
+    await _log_session(hass, entry, 2, 8)
+    advice = _state(hass, "Sam", "training_advice")
+    assert (advice.state, advice.attributes["hard_training_allowed"]) == ("train", True)
+    assert await _say(hass, "what should I do today") == (
+        "Sam, today's advice: Train. A hard session fits today. You have recovered from your last "
+        "hard session. Training status: Ready for a hard session."
+    )
+    assert await _say(hass, "wat moet ik vandaag doen", language="nl") == (
+        "Sam, het advies voor vandaag: Train. Een zware training past vandaag. Je bent hersteld "
+        "van je laatste zware training. Trainingsstatus: Klaar voor een zware training."
+    )
+
+
+async def test_with_only_todays_session_the_status_waits_for_tomorrow(
+    hass: HomeAssistant,
+) -> None:
+    entry = await _person(hass)
+    await _assistant(hass)
+    await _log_session(hass, entry, 0, 5)
+    assert _state(hass, "Sam", "training_status").state == "unknown"
+    load = entry.runtime_data.report.training.load
+    assert load is not None
+    assert await _say(hass, "what is my training status") == (
+        "Sam, your training status is known from the day after your first session. Your last "
+        f"session was today. Fitness {round(load.ctl)}, fatigue {round(load.atl)}; form is not "
+        f"reliable yet, with {load.history_days} days of history."
+    )
+    assert (await _say(hass, "wat is mijn trainingsstatus", language="nl")).startswith(
+        "Sam, je trainingsstatus is bekend vanaf de dag na je eerste training. Je laatste "
+        "training was vandaag."
+    )
