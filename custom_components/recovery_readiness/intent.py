@@ -359,6 +359,10 @@ class TrainingIntentHandler(_ProfileIntentHandler):
         return " ".join(parts)
 
 
+_SAID_APART: Final = frozenset({"no_measurement_today", "no_training_history"})
+"""Advice reasons the answer speaks from the report itself (whatever the advice's reasons)."""
+
+
 class AdviceIntentHandler(_ProfileIntentHandler):
     """Speak the day's advice: what to do, how hard, why, and what it does not know."""
 
@@ -405,13 +409,11 @@ class AdviceIntentHandler(_ProfileIntentHandler):
             )
         elif training.last_session is None:
             parts.append(texts.voice("advice_reason_no_training_history"))
+        else:
+            parts.append(texts.voice("advice_status_tomorrow"))
         result = report.readiness.readiness
         if result is None or result.score is None:
             parts.append(texts.voice("advice_no_score"))
         if report.readiness.today is None:
             parts.append(texts.voice("advice_no_measurement"))
         return " ".join(dict.fromkeys(parts))
-
-
-_SAID_APART: Final = frozenset({"no_measurement_today", "no_training_history"})
-"""Advice reasons the answer speaks from the report itself (whatever the advice's reasons)."""

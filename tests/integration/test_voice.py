@@ -718,3 +718,6 @@ async def test_with_only_todays_session_the_status_waits_for_tomorrow(
         "Sam, je trainingsstatus is bekend vanaf de dag na je eerste training. Je laatste "
         "training was vandaag."
     )
+    speech = await _say(hass, "what should I do today")
+    assert "Your training status is known from tomorrow." in speech
+    assert "There is no training history yet." not in speech
