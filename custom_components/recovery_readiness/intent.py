@@ -1,7 +1,9 @@
-"""Voice and LLM agents: readiness, last night's sleep and tonight's bedtime of a person.
+"""Voice and LLM agents: readiness, sleep, bedtime, training and the day's advice of a person.
 
-Three intents are registered when the integration loads (by the intent integration):
-`RecoveryReadinessGetStatus`, `RecoveryReadinessGetSleep` and `RecoveryReadinessGetBedtime`.
+Six intents are registered when the integration loads (by the intent integration):
+`RecoveryReadinessGetStatus`, `RecoveryReadinessGetSleep`, `RecoveryReadinessGetBedtime`,
+`RecoveryReadinessGetTraining`, `RecoveryReadinessGetAdvice` and
+`RecoveryReadinessStartBreathing`.
 Home Assistant offers every registered intent handler to LLM conversation agents as a tool (the
 Assist API), described below; the built-in agent reaches them through the sentences `voice`
 registers. Each answer is in the language of the request, from ``texts/<language>.json``.
@@ -14,7 +16,7 @@ person excluded). Voice satellites send no user, so the only profile or a name d
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 import voluptuous as vol
@@ -35,6 +37,8 @@ INTENT_READINESS: Final = "RecoveryReadinessGetStatus"
 INTENT_SLEEP: Final = "RecoveryReadinessGetSleep"
 INTENT_BEDTIME: Final = "RecoveryReadinessGetBedtime"
 INTENT_START_BREATHING: Final = "RecoveryReadinessStartBreathing"
+INTENT_TRAINING: Final = "RecoveryReadinessGetTraining"
+INTENT_ADVICE: Final = "RecoveryReadinessGetAdvice"
 MAX_SPOKEN_REASONS: Final = 2
 SELF_WORDS: Final = frozenset({"i", "me", "myself", "ik", "mij", "mezelf", "ikzelf"})
 """A "name" that means the speaker (a wildcard sentence can capture "I")."""
@@ -47,6 +51,8 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
     intent.async_register(hass, SleepIntentHandler())
     intent.async_register(hass, BedtimeIntentHandler())
     intent.async_register(hass, StartBreathingIntentHandler())
+    intent.async_register(hass, TrainingIntentHandler())
+    intent.async_register(hass, AdviceIntentHandler())
 
 
 def _profiles(hass: HomeAssistant) -> list[ProfileRuntime]:
@@ -121,8 +127,8 @@ class _ProfileIntentHandler(intent.IntentHandler):
             ): cv.string
         }
 
-    def answer(self, profile: ProfileRuntime, texts: Texts) -> str:
-        """The spoken answer for this profile."""
+    def answer(self, profile: ProfileRuntime, texts: Texts, slots: dict[str, Any]) -> str:
+        """The spoken answer for this profile (``slots``: the validated request slots)."""
         raise NotImplementedError
 
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
@@ -136,7 +142,7 @@ class _ProfileIntentHandler(intent.IntentHandler):
             user_id=intent_obj.context.user_id,
             name=str(slots.get(SLOT_NAME, {}).get("value", "")),
         )
-        speech = found if isinstance(found, str) else self.answer(found, texts)
+        speech = found if isinstance(found, str) else self.answer(found, texts, slots)
         response = intent_obj.create_response()
         response.async_set_speech(" ".join(speech.split()))
         return response
@@ -152,7 +158,7 @@ class ReadinessIntentHandler(_ProfileIntentHandler):
         "sleep). Optional: the person's name; without it, the person who asks."
     )
 
-    def answer(self, profile: ProfileRuntime, texts: Texts) -> str:
+    def answer(self, profile: ProfileRuntime, texts: Texts, _slots: dict[str, Any]) -> str:
         """Score, level, advice and the first reasons; or why there is no score."""
         report = profile.report
         result = report.readiness.readiness
@@ -185,7 +191,7 @@ class SleepIntentHandler(_ProfileIntentHandler):
         "person's name; without it, the person who asks."
     )
 
-    def answer(self, profile: ProfileRuntime, texts: Texts) -> str:
+    def answer(self, profile: ProfileRuntime, texts: Texts, _slots: dict[str, Any]) -> str:
         """Last night (or that none was recorded), then the debt and usual bedtime if known."""
         report = profile.report
         sleep = report.sleep
@@ -223,7 +229,7 @@ class BedtimeIntentHandler(_ProfileIntentHandler):
         "person's name; without it, the person who asks."
     )
 
-    def answer(self, profile: ProfileRuntime, texts: Texts) -> str:
+    def answer(self, profile: ProfileRuntime, texts: Texts, _slots: dict[str, Any]) -> str:
         """Tonight's bedtime, a bedtime already passed, or tomorrow's when tonight is done."""
         report = profile.report
         window = report.sleep.window
@@ -254,42 +260,28 @@ def _number(slots: dict[str, Any], key: str, low: float, high: float) -> float |
     return value if low <= value <= high else None
 
 
-class StartBreathingIntentHandler(intent.IntentHandler):
+class StartBreathingIntentHandler(_ProfileIntentHandler):
     """Start a guided-breathing session (the pacer's phase events drive lights and sounds)."""
 
     intent_type = INTENT_START_BREATHING
     description = (
         "Starts a guided slow-breathing session for a person: a pacer (inhale/exhale events for "
         "lights) and, with their heart-rate strap, coherence and HRV before, during and after. "
-        "Optional: the person's name, minutes (1-60, default 5), breaths per minute (3-12, "
-        "default their resonance pace)."
+        "Optional: the person's name (without it, the person who asks), minutes (1-60, default "
+        "5), breaths per minute (3-12, default their resonance pace)."
     )
-    platforms = None
 
     @property
     def slot_schema(self) -> dict[Any, Any]:
         """Optional person name, minutes and pace."""
-        return {
-            vol.Optional("name"): cv.string,
-            vol.Optional("minutes"): cv.string,
-            vol.Optional("pace"): cv.string,
+        return super().slot_schema | {
+            vol.Optional("minutes", description="Session length in minutes, 1-60"): cv.string,
+            vol.Optional("pace", description="Breaths per minute, 3-12"): cv.string,
         }
 
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        """Start the session of the chosen profile and say how it will run."""
-        hass = intent_obj.hass
-        slots = self.async_validate_slots(intent_obj.slots)
-        texts = await async_texts(hass, intent_obj.language)
-        response = intent_obj.create_response()
-        profiles = _profiles(hass)
-        wanted = str(slots.get("name", {}).get("value", "")).strip().casefold()
-        if wanted:
-            profiles = [p for p in profiles if p.settings.name.casefold() == wanted]
-        if not profiles:
-            key = "unknown_person" if wanted else "no_profile"
-            response.async_set_speech(texts.voice(key, name=wanted))
-            return response
-        profile = profiles[0]
+    def answer(self, profile: ProfileRuntime, texts: Texts, slots: dict[str, Any]) -> str:
+        """Start the session and say how it runs, or that one already runs."""
+        name = profile.settings.name
         minutes = _number(slots, "minutes", MIN_MINUTES, MAX_MINUTES) or DEFAULT_MINUTES
         pace = _number(slots, "pace", MIN_BREATHS_PER_MIN, MAX_BREATHS_PER_MIN)
         try:
@@ -297,16 +289,131 @@ class StartBreathingIntentHandler(intent.IntentHandler):
                 breaths_per_min=pace, minutes=minutes, resonance=False, trigger="voice"
             )
         except BreathingError:
-            response.async_set_speech(texts.voice("breathing_running", name=profile.settings.name))
-            return response
+            return texts.voice("breathing_running", name=name)
         status = profile.breathing.status
         key = "breathing_started" if status.strap else "breathing_started_no_strap"
-        response.async_set_speech(
-            texts.voice(
-                key,
-                name=profile.settings.name,
-                pace=f"{status.breaths_per_min:g}",
-                minutes=f"{status.minutes:g}",
-            )
+        return texts.voice(
+            key, name=name, pace=f"{status.breaths_per_min:g}", minutes=f"{status.minutes:g}"
         )
-        return response
+
+
+def _days_ago(texts: Texts, today: date, when: datetime) -> str:
+    """Spoken day of a past instant: today, yesterday or N days ago (local calendar days)."""
+    days = (today - dt_util.as_local(when).date()).days
+    if days <= 0:
+        return texts.voice("day_today")
+    if days == 1:
+        return texts.voice("day_yesterday")
+    return texts.voice("days_ago", days=days)
+
+
+class TrainingIntentHandler(_ProfileIntentHandler):
+    """Speak the training status: window, why, last session and the load figures."""
+
+    intent_type = INTENT_TRAINING
+    description = (
+        "Tells a person's training status (recovering, ready for a hard session, window "
+        "closing, detraining, overreaching) with the main reason, when they last trained and "
+        "their fitness, fatigue and form (training load). Says so when there is no training "
+        "history. Optional: the person's name; without it, the person who asks."
+    )
+
+    def answer(self, profile: ProfileRuntime, texts: Texts, _slots: dict[str, Any]) -> str:
+        """Status and reason, last session, load; or that there is no history (yet)."""
+        report = profile.report
+        training = report.training
+        last, window, load = training.last_session, training.window, training.load
+        day = training.day or dt_util.now().date()
+        if last is None:
+            parts = [texts.voice("training_none", name=report.name)]
+        elif window is None:
+            parts = [texts.voice("training_no_status", name=report.name)]
+        else:
+            parts = [
+                texts.voice(
+                    "training_status",
+                    name=report.name,
+                    status=texts.state("training_status", window.state.value),
+                ),
+                *(texts.voice(f"window_reason_{r.value}") for r in window.reasons[:1]),
+            ]
+        if last is not None:
+            parts.append(
+                texts.voice("training_last_session", when=_days_ago(texts, day, last.start))
+            )
+        if load is not None:
+            parts.append(
+                texts.voice(
+                    "training_load", ctl=round(load.ctl), atl=round(load.atl), tsb=round(load.tsb)
+                )
+                if load.form_reliable
+                else texts.voice(
+                    "training_load_settling",
+                    ctl=round(load.ctl),
+                    atl=round(load.atl),
+                    days=load.history_days,
+                )
+            )
+        if training.recording:
+            parts.append(texts.voice("training_recording"))
+        return " ".join(parts)
+
+
+_SAID_APART: Final = frozenset({"no_measurement_today", "no_training_history"})
+"""Advice reasons the answer speaks from the report itself (whatever the advice's reasons)."""
+
+
+class AdviceIntentHandler(_ProfileIntentHandler):
+    """Speak the day's advice: what to do, how hard, why, and what it does not know."""
+
+    intent_type = INTENT_ADVICE
+    description = (
+        "Tells a person what to do today: the daily advice (rest, active recovery, nap, "
+        "protein, breathing, build up, train, train hard to catch the window), whether hard "
+        "training fits, secondary advice, the main reasons and the training status; says when "
+        "there is no morning measurement today or no training history. Optional: the "
+        "person's name; without it, the person who asks."
+    )
+
+    def answer(self, profile: ProfileRuntime, texts: Texts, _slots: dict[str, Any]) -> str:
+        """Advice, intensity, reasons, secondary advice, status and the missing data."""
+        report = profile.report
+        training = report.training
+        advice = training.advice
+        if advice is None:
+            return texts.voice("advice_none", name=report.name)
+        parts = [
+            texts.voice(
+                "advice",
+                name=report.name,
+                advice=texts.state("training_advice", advice.kind.value),
+            )
+        ]
+        if advice.hard_training_allowed:
+            parts.append(texts.voice("advice_hard_allowed"))
+        elif advice.capped:
+            parts.append(texts.voice("advice_capped"))
+        parts.extend(
+            texts.voice(f"advice_reason_{r.value}")
+            for r in [r for r in advice.reasons if r.value not in _SAID_APART][:MAX_SPOKEN_REASONS]
+        )
+        if advice.also:
+            kinds = ", ".join(texts.state("training_advice", k.value) for k in advice.also)
+            parts.append(texts.voice("advice_also", kinds=kinds))
+        if training.window is not None:
+            parts.append(
+                texts.voice(
+                    "advice_status",
+                    status=texts.state("training_status", training.window.state.value),
+                )
+            )
+        elif training.last_session is None:
+            parts.append(texts.voice("advice_reason_no_training_history"))
+        else:
+            parts.append(texts.voice("advice_status_tomorrow"))
+        result = report.readiness.readiness
+        if result is None or result.score is None:
+            parts.append(texts.voice("advice_no_score"))
+        if report.readiness.today is None:
+            parts.append(texts.voice("advice_no_measurement"))
+        return " ".join(dict.fromkeys(parts))

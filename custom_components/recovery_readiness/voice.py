@@ -25,7 +25,15 @@ from homeassistant.helpers import intent
 from homeassistant.setup import async_when_setup
 
 from .const import DOMAIN, LOGGER
-from .intent import INTENT_BEDTIME, INTENT_READINESS, INTENT_SLEEP, SLOT_NAME
+from .intent import (
+    INTENT_ADVICE,
+    INTENT_BEDTIME,
+    INTENT_READINESS,
+    INTENT_SLEEP,
+    INTENT_START_BREATHING,
+    INTENT_TRAINING,
+    SLOT_NAME,
+)
 
 CONVERSATION: Final = "conversation"
 
@@ -66,6 +74,36 @@ SENTENCES: Final[Mapping[str, Mapping[str, tuple[str, ...]]]] = {
         "nl": (
             "(hoe laat|wanneer) moet ik [vanavond] (naar bed|gaan slapen) [vanavond]",
             "(hoe laat|wanneer) moet {name} [vanavond] (naar bed|gaan slapen) [vanavond]",
+        ),
+    },
+    INTENT_TRAINING: {
+        "en": (
+            "what is my training status [today]",
+            "what is the training status of {name} [today]",
+        ),
+        "nl": (
+            "wat is mijn trainingsstatus [vandaag]",
+            "wat is de trainingsstatus van {name} [vandaag]",
+        ),
+    },
+    INTENT_ADVICE: {
+        "en": (
+            "what should I do today",
+            "what should {name} do today",
+        ),
+        "nl": (
+            "wat moet ik vandaag doen",
+            "wat moet {name} vandaag doen",
+        ),
+    },
+    INTENT_START_BREATHING: {
+        "en": (
+            "start a breathing session",
+            "start a breathing session for {name}",
+        ),
+        "nl": (
+            "start een ademhalingssessie",
+            "start een ademhalingssessie voor {name}",
         ),
     },
 }

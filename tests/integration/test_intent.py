@@ -19,7 +19,19 @@ from custom_components.recovery_readiness.const import (
     DOMAIN,
     KIND_PERSON,
 )
-from custom_components.recovery_readiness.intent import INTENT_READINESS
+from custom_components.recovery_readiness.intent import (
+    INTENT_ADVICE,
+    INTENT_BEDTIME,
+    INTENT_READINESS,
+    INTENT_SLEEP,
+    INTENT_START_BREATHING,
+    INTENT_TRAINING,
+)
+from custom_components.recovery_readiness.physiology.training_load import (
+    AdviceReason,
+    WindowReason,
+)
+from custom_components.recovery_readiness.texts import async_texts
 
 
 async def _person(hass: HomeAssistant, name: str = "Sam") -> MockConfigEntry:
@@ -114,4 +126,29 @@ async def test_llm_agents_get_it_as_a_tool(hass: HomeAssistant) -> None:
     api = await llm.async_get_api(
         hass, "assist", llm.LLMContext(**{k: v for k, v in values.items() if k in fields})
     )
-    assert INTENT_READINESS in {tool.name for tool in api.tools}
+    tools = {tool.name: tool for tool in api.tools}
+    for name in (
+        INTENT_READINESS,
+        INTENT_SLEEP,
+        INTENT_BEDTIME,
+        INTENT_TRAINING,
+        INTENT_ADVICE,
+        INTENT_START_BREATHING,
+    ):
+        assert name in tools
+        description = tools[name].description or ""
+        assert "Optional: the person's name" in description, name
+    result = await api.async_call_tool(llm.ToolInput(tool_name=INTENT_ADVICE, tool_args={}))
+    assert result["speech"]["plain"]["speech"].startswith("Sam, today's advice:")
+
+
+async def test_every_advice_and_window_reason_has_a_spoken_sentence(hass: HomeAssistant) -> None:
+    """A reason the physiology can give is never spoken as its raw key (English and Dutch)."""
+    for language in ("en", "nl"):
+        texts = await async_texts(hass, language)
+        for prefix, reasons in (("advice_reason_", AdviceReason), ("window_reason_", WindowReason)):
+            for reason in reasons:
+                key = f"{prefix}{reason.value}"
+                spoken = texts.voice(key)
+                assert spoken != key, (language, key)
+                assert spoken.endswith("."), (language, key)

@@ -1,4 +1,5 @@
-"""The built-in assistant answers readiness, sleep and bedtime questions out of the box."""
+"""The built-in assistant answers readiness, sleep, bedtime, training and advice questions and
+starts a breathing session out of the box (English and Dutch)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent, llm
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -33,9 +35,12 @@ from custom_components.recovery_readiness.const import (
     KIND_PERSON,
 )
 from custom_components.recovery_readiness.intent import (
+    INTENT_ADVICE,
     INTENT_BEDTIME,
     INTENT_READINESS,
     INTENT_SLEEP,
+    INTENT_START_BREATHING,
+    INTENT_TRAINING,
 )
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -364,6 +369,10 @@ async def test_the_readme_custom_sentences_route_works_when_the_mechanism_is_gon
         "Sam, go to bed at 23:00 tonight to get your 8 hours of sleep."
     )
     assert await _say(hass, "how did I sleep") == "Which person do you mean: Robin, Sam?"
+    assert (await _say(hass, "what is the training status of Robin")).startswith(
+        "Robin, there is no training history yet"
+    )
+    assert (await _say(hass, "what should Sam do today")).startswith("Sam, today's advice:")
 
 
 async def test_usual_bedtime_no_debt_and_a_bedtime_already_passed_or_done(
@@ -443,3 +452,272 @@ async def test_llm_tools_answer_for_the_user_of_the_conversation(
         api = await llm.async_get_api(hass, "assist", _llm_context(hass, user.id))
         result = await api.async_call_tool(llm.ToolInput(tool_name=INTENT_READINESS, tool_args={}))
         assert result["speech"]["plain"]["speech"].startswith(f"{name}, there is no readiness")
+
+
+def _state(hass: HomeAssistant, name: str, key: str) -> Any:
+    entity_id = er.async_get(hass).async_get_entity_id("sensor", DOMAIN, f"id-{name}_{key}")
+    assert entity_id is not None, key
+    state = hass.states.get(entity_id)
+    assert state is not None, key
+    return state
+
+
+async def _log_session(
+    hass: HomeAssistant, entry: MockConfigEntry, days_ago: int, rpe: int
+) -> None:
+    """A 60-minute session; load = RPE x 60 min x 0.4 TRIMP/AU (rpe 8: 192, hard)."""
+    start = dt_util.now() - timedelta(days=days_ago, minutes=65)
+    await hass.services.async_call(
+        DOMAIN,
+        "log_session",
+        {
+            "profile": entry.entry_id,
+            "start": start.isoformat(),
+            "duration_min": 60,
+            "rpe": rpe,
+        },
+        blocking=True,
+    )
+
+
+async def test_training_status_and_advice_without_history_say_so(hass: HomeAssistant) -> None:
+    await _person(hass)
+    await _assistant(hass)
+    assert _state(hass, "Sam", "training_status").state == "unknown"
+    assert await _say(hass, "what is my training status") == (
+        "Sam, there is no training history yet: log a session, record one with your strap, or "
+        "link a workout source."
+    )
+    assert await _say(hass, "wat is mijn trainingsstatus", language="nl") == (
+        "Sam, er is nog geen traininggeschiedenis: log een training, neem er een op met je "
+        "borstband of koppel een trainingsbron."
+    )
+    advice = _state(hass, "Sam", "training_advice")
+    assert advice.state == "build_more"
+    assert advice.attributes["hard_training_allowed"] is False
+    speech = await _say(hass, "what should I do today")
+    assert speech.startswith("Sam, today's advice: Build up your training.")
+    for said in (
+        "There is no training history yet.",
+        "There is no readiness score yet.",
+        "No morning measurement yet today, so today's HRV is not part of this advice.",
+    ):
+        assert said in speech
+    assert "A hard session fits today." not in speech
+    assert speech.count("There is no training history yet.") == 1
+    dutch = await _say(hass, "wat moet ik vandaag doen", language="nl")
+    assert dutch.startswith("Sam, het advies voor vandaag: Bouw je training op.")
+    assert "Nog geen ochtendmeting vandaag" in dutch
+    assert "Er is nog geen traininggeschiedenis." in dutch
+
+
+async def test_training_status_and_advice_follow_the_logged_sessions(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    entry = await _person(hass)
+    await _person(hass, "Robin")
+    await _assistant(hass)
+    await _seed_readiness(hass, entry, tmp_path)
+    await _log_session(hass, entry, 10, 2)  # easy, ten days ago
+    await _log_session(hass, entry, 2, 8)  # hard, two days ago: ready today
+    assert _state(hass, "Sam", "training_status").state == "ready"
+    load = entry.runtime_data.report.training.load
+    assert load is not None
+    assert not load.form_reliable  # twelve days of history, no starting fitness
+
+    expected = (
+        "Sam, your training status is Ready for a hard session. You have recovered from your "
+        "last hard session. Your last session was 2 days ago. "
+        f"Fitness {round(load.ctl)}, fatigue {round(load.atl)}; form is not reliable yet, with "
+        f"{load.history_days} days of history."
+    )
+    # Two profiles and no user: the name decides.
+    assert await _say(hass, "what is my training status") == (
+        "Which person do you mean: Robin, Sam?"
+    )
+    assert await _say(hass, "what is the training status of Sam") == expected
+    assert await _say(hass, "wat is de trainingsstatus van sam", language="nl") == (
+        "Sam, je trainingsstatus is Klaar voor een zware training. Je bent hersteld van je "
+        "laatste zware training. Je laatste training was 2 dagen geleden. "
+        f"Fitheid {round(load.ctl)}, vermoeidheid {round(load.atl)}; je vorm is nog niet "
+        f"betrouwbaar, met {load.history_days} dagen geschiedenis."
+    )
+    assert (await _say(hass, "what is the training status of Robin")).startswith(
+        "Robin, there is no training history yet"
+    )
+
+    # Ready, but no morning measurement today: train, capped at moderate.
+    advice = _state(hass, "Sam", "training_advice")
+    assert (advice.state, advice.attributes["capped"]) == ("train", True)
+    speech = await _say(hass, "what should Sam do today")
+    assert speech.startswith(
+        "Sam, today's advice: Train. Keep it easy to moderate today. You have recovered from "
+        "your last hard session."
+    )
+    assert "Training status: Ready for a hard session." in speech
+    assert speech.endswith(
+        "No morning measurement yet today, so today's HRV is not part of this advice."
+    )
+    assert "There is no readiness score yet." not in speech
+    dutch = await _say(hass, "wat moet sam vandaag doen", language="nl")
+    assert dutch.startswith(
+        "Sam, het advies voor vandaag: Train. Houd het vandaag licht tot matig."
+    )
+    assert "Trainingsstatus: Klaar voor een zware training." in dutch
+
+
+async def test_start_a_breathing_session_by_voice(hass: HomeAssistant) -> None:
+    entry = await _person(hass)
+    await _assistant(hass)
+    assert await _say(hass, "start a breathing session") == (
+        "Sam, breathing at 6 breaths per minute for 5 minutes. Your strap is not connected, so "
+        "there are no heart figures this time."
+    )
+    session = _state(hass, "Sam", "breathing_session")
+    assert (session.state, session.attributes["trigger"]) == ("running", "voice")
+    assert (session.attributes["breaths_per_min"], session.attributes["minutes"]) == (6.0, 5.0)
+    assert await _say(hass, "start een ademhalingssessie", language="nl") == (
+        "Sam, er loopt al een ademsessie."
+    )
+    await hass.services.async_call(
+        DOMAIN, "stop_breathing", {"profile": entry.entry_id}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert _state(hass, "Sam", "breathing_session").state != "running"
+    assert (await _say(hass, "start een ademhalingssessie voor Sam", language="nl")).startswith(
+        "Sam, ademen op 6 ademhalingen per minuut, 5 minuten."
+    )
+    assert _state(hass, "Sam", "breathing_session").state == "running"
+    assert await _say(hass, "start a breathing session for Kim") == (
+        "I don't know a Recovery Readiness profile called kim."
+    )
+    await hass.services.async_call(
+        DOMAIN, "stop_breathing", {"profile": entry.entry_id}, blocking=True
+    )
+    await hass.async_block_till_done()
+
+
+async def test_the_new_questions_answer_for_the_user_who_asks(
+    hass: HomeAssistant, hass_admin_user: MockUser, hass_read_only_user: MockUser
+) -> None:
+    assert await async_setup_component(
+        hass,
+        "person",
+        {
+            "person": [
+                {"id": "sam", "name": "Sam", "user_id": hass_admin_user.id},
+                {"id": "robin", "name": "Robin", "user_id": hass_read_only_user.id},
+            ]
+        },
+    )
+    await _person(hass, "Sam", **{CONF_PERSON_ENTITY: "person.sam"})
+    robin = await _person(hass, "Robin", **{CONF_PERSON_ENTITY: "person.robin"})
+    await _assistant(hass)
+    user = hass_read_only_user.id
+    assert (await _say(hass, "what should I do today", user_id=user)).startswith("Robin,")
+    assert (
+        await _say(hass, "wat is mijn trainingsstatus", language="nl", user_id=user)
+    ).startswith("Robin,")
+    assert (await _say(hass, "start a breathing session", user_id=user)).startswith("Robin,")
+    assert _state(hass, "Robin", "breathing_session").state == "running"
+    assert _state(hass, "Sam", "breathing_session").state == "idle"
+    await hass.services.async_call(
+        DOMAIN, "stop_breathing", {"profile": robin.entry_id}, blocking=True
+    )
+    await hass.async_block_till_done()
+
+
+async def test_llm_agents_get_training_advice_and_breathing_tools(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    entry = await _person(hass)
+    await _assistant(hass)
+    api = await llm.async_get_api(hass, "assist", _llm_context(hass))
+    tools = {tool.name: tool for tool in api.tools}
+    for name in (INTENT_TRAINING, INTENT_ADVICE, INTENT_START_BREATHING):
+        assert name in tools
+        assert "person" in (tools[name].description or "")
+    assert "no training history" in (tools[INTENT_TRAINING].description or "")
+    assert "no morning measurement" in (tools[INTENT_ADVICE].description or "")
+
+    result = await api.async_call_tool(llm.ToolInput(tool_name=INTENT_TRAINING, tool_args={}))
+    assert result["speech"]["plain"]["speech"].startswith("Sam, there is no training history yet")
+    await _seed_readiness(hass, entry, tmp_path)
+    await _log_session(hass, entry, 1, 8)  # hard yesterday: a recovery day
+    advice = entry.runtime_data.report.training.advice
+    assert advice is not None
+    result = await api.async_call_tool(
+        llm.ToolInput(tool_name=INTENT_ADVICE, tool_args={"name": "Sam"})
+    )
+    speech = result["speech"]["plain"]["speech"]
+    assert _state(hass, "Sam", "training_advice").state == advice.kind.value
+    assert "You trained hard yesterday." in speech
+    assert "Training status: Recovering." in speech
+    assert "A hard session fits today." not in speech
+
+    result = await api.async_call_tool(
+        llm.ToolInput(tool_name=INTENT_START_BREATHING, tool_args={"minutes": "3", "pace": "5"})
+    )
+    assert result["speech"]["plain"]["speech"].startswith(
+        "Sam, breathing at 5 breaths per minute for 3 minutes."
+    )
+    await hass.services.async_call(
+        DOMAIN, "stop_breathing", {"profile": entry.entry_id}, blocking=True
+    )
+    await hass.async_block_till_done()
+
+
+async def test_a_hard_session_is_advised_only_with_this_mornings_measurement(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    entry = await _person(hass)
+    await _assistant(hass)
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    today = dt_util.now().date()
+    lines = ["date,rmssd_ms,resting_hr_bpm"] + [
+        f"{today - timedelta(days=i)},{50 + 5 * math.sin(i):.2f},52" for i in range(30, -1, -1)
+    ]
+    csv = tmp_path / "with_today.csv"
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    await hass.services.async_call(
+        DOMAIN,
+        "import_history",
+        {"profile": entry.entry_id, "path": str(csv)},
+        blocking=True,
+        return_response=True,
+    )
+    await _log_session(hass, entry, 10, 2)
+    await _log_session(hass, entry, 2, 8)
+    advice = _state(hass, "Sam", "training_advice")
+    assert (advice.state, advice.attributes["hard_training_allowed"]) == ("train", True)
+    assert await _say(hass, "what should I do today") == (
+        "Sam, today's advice: Train. A hard session fits today. You have recovered from your last "
+        "hard session. Training status: Ready for a hard session."
+    )
+    assert await _say(hass, "wat moet ik vandaag doen", language="nl") == (
+        "Sam, het advies voor vandaag: Train. Een zware training past vandaag. Je bent hersteld "
+        "van je laatste zware training. Trainingsstatus: Klaar voor een zware training."
+    )
+
+
+async def test_with_only_todays_session_the_status_waits_for_tomorrow(
+    hass: HomeAssistant,
+) -> None:
+    entry = await _person(hass)
+    await _assistant(hass)
+    await _log_session(hass, entry, 0, 5)
+    assert _state(hass, "Sam", "training_status").state == "unknown"
+    load = entry.runtime_data.report.training.load
+    assert load is not None
+    assert await _say(hass, "what is my training status") == (
+        "Sam, your training status is known from the day after your first session. Your last "
+        f"session was today. Fitness {round(load.ctl)}, fatigue {round(load.atl)}; form is not "
+        f"reliable yet, with {load.history_days} days of history."
+    )
+    assert (await _say(hass, "wat is mijn trainingsstatus", language="nl")).startswith(
+        "Sam, je trainingsstatus is bekend vanaf de dag na je eerste training. Je laatste "
+        "training was vandaag."
+    )
+    speech = await _say(hass, "what should I do today")
+    assert "Your training status is known from tomorrow." in speech
+    assert "There is no training history yet." not in speech
