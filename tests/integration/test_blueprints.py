@@ -75,6 +75,7 @@ def _mobile_app_device_action(hass: HomeAssistant) -> ModuleType:
             vol.Required("type"): "notify",
             vol.Required("message"): cv.template,
             vol.Optional("title"): cv.template,
+            vol.Optional("data"): cv.template_complex,
         }
     )
 
@@ -83,7 +84,11 @@ def _mobile_app_device_action(hass: HomeAssistant) -> ModuleType:
     ) -> None:
         device = dr.async_get(hass).async_get(config["device_id"])
         assert device is not None
-        data = {k: template.render_complex(config[k], variables) for k in ("message", "title")}
+        data = {
+            k: template.render_complex(config[k], variables)
+            for k in ("message", "title", "data")
+            if k in config
+        }
         await hass.services.async_call(
             "notify", f"mobile_app_{slugify(device.name)}", data, blocking=True, context=context
         )
@@ -137,7 +142,7 @@ def test_every_blueprint_uses_the_current_syntax_and_the_common_inputs() -> None
 
     _Loader.add_constructor("!input", lambda _loader, node: f"!input {node.value}")
     files = sorted((BLUEPRINTS / "recovery_readiness").glob("*.yaml"))
-    assert len(files) == 4
+    assert len(files) == 5
     for path in files:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
         meta = data["blueprint"]
@@ -151,8 +156,15 @@ def test_every_blueprint_uses_the_current_syntax_and_the_common_inputs() -> None
             assert old not in data, (path.name, old)
             assert new in data, (path.name, new)
         assert all("trigger" in t and "platform" not in t for t in data["triggers"]), path.name
-        assert all(t["event_data"]["profile"] == "!input profile" for t in data["triggers"])
-        for key in ("profile", "media_player", "tts_entity", "person", "quiet_start", "quiet_end"):
+        assert all(
+            t["event_data"]["profile"] == "!input profile"
+            for t in data["triggers"]
+            if t["event_type"] != "mobile_app_notification_action"  # answers carry the profile
+        )
+        keys = ["profile", "person", "quiet_start", "quiet_end"]
+        if path.name != "session_rating.yaml":  # a question with buttons is not spoken
+            keys += ["media_player", "tts_entity"]
+        for key in keys:
             assert key in meta["input"], (path.name, key)
         if path.name != "breathing_lights.yaml":
             selector = meta["input"]["notify_device"]["selector"]["device"]
@@ -578,3 +590,108 @@ async def test_the_integrations_own_protein_reminder_reaches_the_phone(
             "snack (about 20 to 40 grams of protein).",
         }
     ]
+
+
+RATED = {
+    "profile": "abc",
+    "name": "Sam",
+    "start": "2026-06-10T08:15:00+00:00",
+    "duration_min": 44.6,
+    "sport": "trail_running",
+    "rpe": None,
+    "cooled_down": None,
+}
+
+
+async def test_session_rating_asks_with_three_buttons_and_logs_the_answer(
+    hass: HomeAssistant, config_dir: Path, noon: Any, phone: str, pushes: list[ServiceCall]
+) -> None:
+    logged = async_mock_service(hass, DOMAIN, "log_session")
+    await _automation(
+        hass, "session_rating.yaml", {"profile": "abc", "notify_device": phone, "language": "nl"}
+    )
+    for skipped in (
+        RATED | {"rpe": 6},  # rated already
+        RATED | {"duration_min": 6.0},  # shorter than 10 min
+        RATED | {"profile": "other"},
+    ):
+        hass.bus.async_fire("recovery_readiness_session_completed", skipped)
+    await hass.async_block_till_done()
+    assert pushes == []
+
+    hass.bus.async_fire("recovery_readiness_session_completed", RATED)
+    await hass.async_block_till_done()
+    [push] = pushes
+    assert push.data["title"] == "Hoe zwaar was het?"
+    assert " ".join(push.data["message"].split()) == (
+        "Sam, je training van 45 minuten is vastgelegd. Hoe zwaar voelde hij als geheel?"
+    )
+    key = f"RR_RPE_abc_{int(datetime(2026, 6, 10, 8, 15, tzinfo=dt_util.UTC).timestamp())}"
+    key += "_446_trail_running"
+    assert push.data["data"]["tag"] == key
+    assert [(a["action"], a["title"]) for a in push.data["data"]["actions"]] == [
+        (f"{key}|3", "Matig (3)"),
+        (f"{key}|5", "Zwaar (5)"),
+        (f"{key}|7", "Heel zwaar (7)"),
+    ]
+
+    # Another profile's button, a foreign action and forged answers are ignored.
+    for action in (
+        key.replace("_abc_", "_other_") + "|5",
+        "OPEN_DOOR",
+        f"{key}|9",
+        "RR_RPE_abc_x|5",
+    ):
+        hass.bus.async_fire("mobile_app_notification_action", {"action": action})
+    await hass.async_block_till_done()
+    assert logged == []
+
+    hass.bus.async_fire("mobile_app_notification_action", {"action": f"{key}|5"})
+    await hass.async_block_till_done()
+    [call] = logged
+    assert dt_util.parse_datetime(call.data["start"]) == datetime(
+        2026, 6, 10, 8, 15, tzinfo=dt_util.UTC
+    )
+    assert (call.data["profile"], call.data["duration_min"], call.data["rpe"]) == ("abc", 44.6, 5)
+    assert call.data["sport"] == "trail_running"
+
+
+async def test_session_rating_gives_a_session_without_heart_rate_its_load(
+    hass: HomeAssistant, config_dir: Path, noon: Any, phone: str, pushes: list[ServiceCall]
+) -> None:
+    """A workout entity without heart rate has no load; the answer on the phone gives it one."""
+    start = (dt_util.now() - timedelta(hours=2)).replace(second=0, microsecond=0)
+    hass.states.async_set(
+        "sensor.watch_workout",
+        "Run",
+        {"id": "w1", "start": start.isoformat(), "duration_min": 40, "sport": "running"},
+    )
+    person = MockConfigEntry(
+        domain=DOMAIN,
+        title="Sam",
+        unique_id="id-Sam",
+        data={CONF_ENTRY_KIND: KIND_PERSON, CONF_PERSON_ID: "id-Sam"},
+        options={"workout_source": "sensor.watch_workout", "workout_preset": "generic"},
+    )
+    person.add_to_hass(hass)
+    await _automation(
+        hass, "session_rating.yaml", {"profile": person.entry_id, "notify_device": phone}
+    )
+    assert await hass.config_entries.async_setup(person.entry_id)
+    await hass.async_block_till_done()
+    load = hass.states.get("sensor.sam_last_session_load")
+    assert load is not None
+    assert load.state == "unknown"  # no heart rate, no rating: unknown, never 0
+    [push] = pushes
+    [_moderate, hard, _very_hard] = push.data["data"]["actions"]
+
+    hass.bus.async_fire("mobile_app_notification_action", {"action": hard["action"]})
+    await hass.async_block_till_done()
+    load = hass.states.get("sensor.sam_last_session_load")
+    assert load is not None
+    assert float(load.state) == pytest.approx(0.4 * 5 * 40)  # default sRPE factor * RPE * min
+    last = hass.states.get("sensor.sam_last_training_session")
+    assert last is not None
+    assert (last.attributes["load_method"], last.attributes["rpe"]) == ("srpe_default", 5)
+    assert last.attributes["merged_from"]  # one session: the watch's and the answer, merged
+    assert len(pushes) == 1  # the answer is not asked about again
