@@ -48,8 +48,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.const import EVENT_HOMEASSISTANT_STARTED, EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_point_in_time
 from homeassistant.helpers.storage import Store
@@ -94,9 +94,18 @@ async def async_setup(hass: HomeAssistant, config: dict[str, Any]) -> bool:  # n
             hass, name="Demo HRM", rr_source=_model_rr(frames.resting_rr_ms)
         )
         hass.data[DOMAIN] = handle
-        DemoBed(hass).start()
+        bed = DemoBed(hass)
+        bed.start()
         await _confirm_discovery(hass, handle.address)
-        await _demo_person(hass, handle.address)
+        watch = await _demo_person(hass, handle.address)
+
+        @callback
+        def _stop(_event: Event) -> None:
+            bed.stop()
+            if watch is not None:
+                watch.stop()
+
+        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _stop)
 
     hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STARTED, _start)
     return True
@@ -132,6 +141,14 @@ class DemoBed:
     def __init__(self, hass: HomeAssistant) -> None:
         """Bind to ``hass``; `start` sets the state and schedules the next change."""
         self.hass = hass
+        self._unsub: CALLBACK_TYPE | None = None
+
+    @callback
+    def stop(self) -> None:
+        """Cancel the next change."""
+        if self._unsub is not None:
+            self._unsub()
+            self._unsub = None
 
     @callback
     def start(self, now: datetime | None = None) -> None:
@@ -148,7 +165,8 @@ class DemoBed:
             "on" if in_bed else "off",
             {"device_class": "occupancy", "friendly_name": "Demo runner bed"},
         )
-        async_track_point_in_time(self.hass, self.start, wake if in_bed else bedtime)
+        self.stop()
+        self._unsub = async_track_point_in_time(self.hass, self.start, wake if in_bed else bedtime)
 
 
 class DemoWatch:
@@ -158,6 +176,14 @@ class DemoWatch:
         """Bind to ``hass`` and the demo's store of what was replayed."""
         self.hass = hass
         self.store = store
+        self._unsub: CALLBACK_TYPE | None = None
+
+    @callback
+    def stop(self) -> None:
+        """Cancel the next sync."""
+        if self._unsub is not None:
+            self._unsub()
+            self._unsub = None
 
     @staticmethod
     def attributes(activity: model.Activity) -> dict[str, Any]:
@@ -209,7 +235,8 @@ class DemoWatch:
             await self.store.async_replayed(activity_id=activity.activity_id)
         if shown == 0 and latest is not None:
             self.show(latest)  # after a restart the entity shows the latest activity again
-        async_track_point_in_time(self.hass, self._sync_job, next_due)
+        self.stop()
+        self._unsub = async_track_point_in_time(self.hass, self._sync_job, next_due)
         _LOGGER.info("Demo watch: %d activities replayed through %s", shown, ACTIVITY_ENTITY)
 
     @callback
@@ -292,7 +319,7 @@ def _person_options(today: date) -> dict[str, Any]:
     }
 
 
-async def _demo_person(hass: HomeAssistant, address: str) -> None:
+async def _demo_person(hass: HomeAssistant, address: str) -> DemoWatch | None:
     """Add the demo person (once) through the config flow, then seed the model's history."""
     strap = next(
         (e for e in hass.config_entries.async_entries(TARGET) if e.unique_id == address), None
@@ -312,15 +339,17 @@ async def _demo_person(hass: HomeAssistant, address: str) -> None:
         await hass.async_block_till_done()
         if person is None:
             _LOGGER.warning("Could not add the demo person: %s", result)
-            return
+            return None
         _LOGGER.info("Demo person %s added", PERSON)
     if person is None:
-        return
+        return None
     store = DemoStore(hass, person.entry_id)
     await store.async_load()
     await _import_mornings(hass, person.entry_id, today)
     await _log_nights(hass, person.entry_id, store)
-    await DemoWatch(hass, store).async_sync()
+    watch = DemoWatch(hass, store)
+    await watch.async_sync()
+    return watch
 
 
 async def _import_mornings(hass: HomeAssistant, entry_id: str, today: date) -> None:
