@@ -6,6 +6,8 @@ Usage (from a demo custom component whose manifest depends on ``bluetooth``, or 
     from emulated.demo import start_demo_strap
 
     handle = await start_demo_strap(hass, name="Demo HRM")
+    # or, with a chosen morning (RMSSD and mean HR of the stream; `frames.resting_rr_ms`):
+    handle = await start_demo_strap(hass, rr_source=resting_rr_ms(rmssd_ms=59.0, hr_bpm=50.4))
     ...
     await handle.close()            # also done automatically on EVENT_HOMEASSISTANT_STOP
 

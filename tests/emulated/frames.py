@@ -5,6 +5,7 @@ Everything here is pure Python so unit tests and the demo can share it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -144,3 +145,36 @@ class FramePacer:
         basis = self._recent or [self._next_rr]
         hr = round(60000.0 / (sum(basis) / len(basis)))
         return encode_hrm(hr, send, contact=self.contact)
+
+
+def _rmssd_ms(rr_ms: list[float]) -> float:
+    diffs = [b - a for a, b in itertools.pairwise(rr_ms)]
+    return math.sqrt(sum(d * d for d in diffs) / len(diffs))
+
+
+def resting_rr_ms(
+    *, rmssd_ms: float, hr_bpm: float, seed: int = 1, calibration_beats: int = 600
+) -> Iterator[float]:
+    """An endless resting RR series (ms) whose RMSSD and mean HR are the given ones.
+
+    `synthetic_rr_ms` with ``mean_rr_ms = 60000 / hr_bpm`` (so 60000 / MeanNN = ``hr_bpm``) and
+    the respiratory (RSA) amplitude chosen for the RMSSD: the components are nearly
+    independent, so ``RMSSD^2 ≈ k * A^2 + RMSSD_0^2`` with ``RMSSD_0`` the series without RSA;
+    ``k`` is measured on ``calibration_beats`` beats of the same seed and
+    ``A = sqrt((rmssd^2 - RMSSD_0^2) / k)``. An RMSSD below ``RMSSD_0`` (noise and the slow
+    component alone, about 12 ms) cannot be reached: the series then has no RSA.
+    """
+    mean_rr = 60000.0 / hr_bpm
+
+    def series(amplitude: float) -> Iterator[float]:
+        return synthetic_rr_ms(seed=seed, mean_rr_ms=mean_rr, rsa_amplitude_ms=amplitude)
+
+    def measured(amplitude: float) -> float:
+        beats = series(amplitude)
+        return _rmssd_ms([next(beats) for _ in range(calibration_beats)])
+
+    probe = 40.0
+    base, with_rsa = measured(0.0), measured(probe)
+    k = (with_rsa**2 - base**2) / probe**2
+    amplitude = math.sqrt(max(0.0, rmssd_ms**2 - base**2) / k) if k > 0 else 0.0
+    return series(amplitude)
