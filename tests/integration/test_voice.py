@@ -561,7 +561,7 @@ async def test_training_status_and_advice_follow_the_logged_sessions(
     assert "There is no readiness score yet." not in speech
     dutch = await _say(hass, "wat moet sam vandaag doen", language="nl")
     assert dutch.startswith(
-        "Sam, het advies voor vandaag: Train. Houd het vandaag licht tot matig."
+        "Sam, het advies voor vandaag: Trainen. Houd het vandaag licht tot matig."
     )
     assert "Trainingsstatus: Klaar voor een zware training." in dutch
 
@@ -695,7 +695,7 @@ async def test_a_hard_session_is_advised_only_with_this_mornings_measurement(
         "hard session. Training status: Ready for a hard session."
     )
     assert await _say(hass, "wat moet ik vandaag doen", language="nl") == (
-        "Sam, het advies voor vandaag: Train. Een zware training past vandaag. Je bent hersteld "
+        "Sam, het advies voor vandaag: Trainen. Een zware training past vandaag. Je bent hersteld "
         "van je laatste zware training. Trainingsstatus: Klaar voor een zware training."
     )
 
