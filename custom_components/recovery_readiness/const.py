@@ -47,6 +47,7 @@ CONF_WORKOUT_SOURCE: Final = "workout_source"
 CONF_WORKOUT_PRESET: Final = "workout_preset"
 CONF_SESSION_HRR_PCT: Final = "session_hrr_pct"
 CONF_PROTEIN_REMINDER_TIME: Final = "protein_reminder_time"
+CONF_NAP_REMINDER_TIME: Final = "nap_reminder_time"
 CONF_START_CTL: Final = "start_ctl"
 CONF_START_ATL: Final = "start_atl"
 

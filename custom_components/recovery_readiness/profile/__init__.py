@@ -42,7 +42,7 @@ from ..const import (
 )
 from ..entity import EntityFeed, EntryRuntime
 from ..physiology.training_load import AdviceKind, SessionLoad, SessionRecord
-from ..report import BreathingState, ProfileReport
+from ..report import BreathingState, ProfileReport, TrainingState
 from ..sensor import RecoverySensor
 from ..store.advice import async_remove_store as async_remove_advice_store
 from ..store.breathing import BreathingStore
@@ -56,6 +56,7 @@ from ..strap_entry import BeatBatch
 from . import breathing, measurement, readiness, sleep_entities, training_entities
 from .breathing import BreathingRunner
 from .measurement import MeasurementRunner
+from .nap import NapReminder
 from .readiness import ReadinessTracker
 from .settings import ProfileSettings
 from .sleep import SleepTracker
@@ -188,6 +189,10 @@ class ProfileRuntime(EntryRuntime):
         entry.async_on_unload(
             self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_close_training)
         )
+        for stop in NapReminder(
+            self.hass, self.settings, self.training, self._current_training
+        ).async_start():
+            entry.async_on_unload(stop)
         s = self.settings
         for moment, action in (
             (s.morning_end, self._async_republish),
@@ -370,6 +375,11 @@ class ProfileRuntime(EntryRuntime):
     @callback
     def _async_republish(self, _now: datetime) -> None:
         self._publish()
+
+    def _current_training(self) -> TrainingState:
+        """Today's training state, recomputed first."""
+        self._publish()
+        return self._training_state
 
     @callback
     def _async_protein_reminder(self, now: datetime) -> None:

@@ -28,6 +28,7 @@ from ..const import (
     CONF_MORNING_END,
     CONF_MORNING_START,
     CONF_NAME,
+    CONF_NAP_REMINDER_TIME,
     CONF_PERSON_ENTITY,
     CONF_PERSON_ID,
     CONF_PROTEIN_REMINDER_TIME,
@@ -73,6 +74,8 @@ DEFAULT_ASLEEP_STATES: Final = ("asleep", "sleeping", "sleep", "in_bed")
 """States of a `sensor` sleep source that mean "asleep" unless the user picks others."""
 DEFAULT_PROTEIN_REMINDER_TIME: Final = time(19, 0)
 """The evening protein reminder after a hard day is sent at this local time."""
+DEFAULT_NAP_REMINDER_TIME: Final = time(13, 30)
+"""With sleep debt the nap advice is sent from this local time, once the person is home."""
 SESSION_HRR_PCT_RANGE: Final = (30.0, 80.0)
 """Allowed session threshold, % of heart-rate reserve (default: the model's 50 %)."""
 REST_HR_RANGE: Final = (30.0, 110.0)
@@ -103,6 +106,7 @@ SETTINGS_KEYS: Final = (
     CONF_WORKOUT_SOURCE,
     CONF_WORKOUT_PRESET,
     CONF_PROTEIN_REMINDER_TIME,
+    CONF_NAP_REMINDER_TIME,
     CONF_START_CTL,
     CONF_START_ATL,
 )
@@ -171,6 +175,7 @@ class ProfileSettings:
     workout_source: str | None = None
     workout_preset: str = DEFAULT_PRESET
     protein_reminder_time: time = DEFAULT_PROTEIN_REMINDER_TIME
+    nap_reminder_time: time = DEFAULT_NAP_REMINDER_TIME
     start_ctl: float | None = None
     """Fitness (CTL, TRIMP/day) the load model starts from instead of 0; None: start at 0."""
     start_atl: float | None = None
@@ -278,6 +283,8 @@ def _training_options(options: Mapping[str, Any]) -> dict[str, Any]:
         "workout_preset": preset if preset in PRESETS else DEFAULT_PRESET,
         "protein_reminder_time": _time(options.get(CONF_PROTEIN_REMINDER_TIME))
         or DEFAULT_PROTEIN_REMINDER_TIME,
+        "nap_reminder_time": _time(options.get(CONF_NAP_REMINDER_TIME))
+        or DEFAULT_NAP_REMINDER_TIME,
         "start_ctl": _in_range(options.get(CONF_START_CTL), START_LOAD_RANGE),
         "start_atl": _in_range(options.get(CONF_START_ATL), START_LOAD_RANGE),
     }
@@ -441,7 +448,14 @@ def _training_fields(fields: dict[vol.Marker, Any], current: Mapping[str, Any]) 
     fields[
         vol.Optional(
             CONF_PROTEIN_REMINDER_TIME,
+            CONF_NAP_REMINDER_TIME,
             description=suggested(CONF_PROTEIN_REMINDER_TIME, _iso(DEFAULT_PROTEIN_REMINDER_TIME)),
+        )
+    ] = selector.TimeSelector()
+    fields[
+        vol.Optional(
+            CONF_NAP_REMINDER_TIME,
+            description=suggested(CONF_NAP_REMINDER_TIME, _iso(DEFAULT_NAP_REMINDER_TIME)),
         )
     ] = selector.TimeSelector()
     for key in (CONF_START_CTL, CONF_START_ATL):

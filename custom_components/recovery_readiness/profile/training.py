@@ -534,7 +534,10 @@ class TrainingTracker:
         if not morning_done and now_local.time() < self.settings.morning_end:
             return  # the day's advice is announced with fresh data, or once the morning ended
         for kind in (advice.kind, *advice.also):
-            # A secondary protein advice waits for the evening reminder (`announce_advice`).
+            # A secondary protein advice waits for the evening reminder (`announce_advice`);
+            # a nap waits for the afternoon and the person at home (`profile.nap`).
+            if kind is AdviceKind.NAP:
+                continue
             if kind is advice.kind or kind is not AdviceKind.PROTEIN:
                 self.announce_advice(
                     state.day, kind.value, advice.reasons, primary=kind is advice.kind
