@@ -57,7 +57,7 @@ async def _person(hass: HomeAssistant) -> MockConfigEntry:
 
 
 async def _seed(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    store = demo.DemoStore(hass, entry.entry_id)
+    store = demo.DemoStore(hass, entry.entry_id, entry.options.get("workout_source"))
     await store.async_load()
     await demo._import_mornings(hass, entry.entry_id, dt_util.now().date())
     await demo._log_nights(hass, entry.entry_id, store)
@@ -121,7 +121,9 @@ async def test_the_demo_seeds_sixty_days_once(hass: HomeAssistant, config_dir: P
     assert (await _report(hass, entry))["training"]["sessions"] == len(runs)
 
     # The demo's record lost: everything is replayed, and the integration refuses every copy.
-    await demo.DemoStore(hass, entry.entry_id)._store.async_remove()
+    await demo.DemoStore(
+        hass, entry.entry_id, entry.options.get("workout_source")
+    )._store.async_remove()
     await _seed(hass, entry)
     again = await _report(hass, entry)
     assert again["training"]["sessions"] == len(runs)

@@ -247,16 +247,22 @@ class DemoWatch:
 class DemoStore:
     """What this component replayed for one person entry (a second start replays only news)."""
 
-    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
-        """Bind to the person entry; call `async_load`."""
+    def __init__(self, hass: HomeAssistant, entry_id: str, source: str | None) -> None:
+        """Bind to the person entry and its workout source; call `async_load`."""
         self._store: Store[dict[str, Any]] = Store(hass, 1, DOMAIN)
         self._entry_id = entry_id
+        self._source = source
         self._data: dict[str, Any] = {}
 
     async def async_load(self) -> None:
-        """Read the store; another person entry's record is discarded."""
+        """Read the store; a record of another entry, or of another source, is discarded.
+
+        Activities replayed while the person did not follow the demo's workout entity were
+        never ingested, so they are replayed again (the integration ingests each id once).
+        """
         data = await self._store.async_load() or {}
-        self._data = data if data.get("entry_id") == self._entry_id else {}
+        same = data.get("entry_id") == self._entry_id and data.get("source") == self._source
+        self._data = data if same else {}
 
     @property
     def last_activity_id(self) -> int | None:
@@ -275,6 +281,7 @@ class DemoStore:
     ) -> None:
         """Remember a replayed activity or the last logged night."""
         self._data["entry_id"] = self._entry_id
+        self._data["source"] = self._source
         if activity_id is not None:
             self._data["last_activity_id"] = activity_id
         if nights_through is not None:
@@ -294,6 +301,17 @@ async def _confirm_discovery(hass: HomeAssistant, address: str) -> None:
                 return
         await asyncio.sleep(0.1)
     _LOGGER.warning("Recovery Readiness did not discover the demo strap %s", address)
+
+
+DEMO_SOURCES = (
+    "sleep_source",
+    "workout_source",
+    "workout_preset",
+    "sex",
+    "age_years",
+    "max_hr_bpm",
+)
+"""Options an existing demo person is given when an older demo created it without them."""
 
 
 def _person_options(today: date) -> dict[str, Any]:
@@ -343,7 +361,16 @@ async def _demo_person(hass: HomeAssistant, address: str) -> DemoWatch | None:
         _LOGGER.info("Demo person %s added", PERSON)
     if person is None:
         return None
-    store = DemoStore(hass, person.entry_id)
+    missing = {
+        key: value
+        for key, value in _person_options(today).items()
+        if key in DEMO_SOURCES and person.options.get(key) != value
+    }
+    if missing:  # a demo person of an older demo: give it the demo's sources (reloads it)
+        hass.config_entries.async_update_entry(person, options={**person.options, **missing})
+        await hass.async_block_till_done()
+        _LOGGER.info("Demo person %s now follows the demo's sources: %s", PERSON, missing)
+    store = DemoStore(hass, person.entry_id, person.options.get("workout_source"))
     await store.async_load()
     await _import_mornings(hass, person.entry_id, today)
     await _log_nights(hass, person.entry_id, store)
