@@ -146,3 +146,35 @@ async def test_the_bed_sensor_is_the_sleep_source(hass: HomeAssistant, config_di
     assert hass.states.get(demo.BED_ENTITY).state == "off"
     assert hass.states.get("binary_sensor.demo_runner_in_bed").state == "off"
     bed.stop()
+
+
+async def test_a_person_of_an_older_demo_gets_the_sources_and_its_runs(
+    hass: HomeAssistant, config_dir: Path
+) -> None:
+    """An older demo made the person without sources and may have recorded runs as replayed."""
+    options = {
+        k: v
+        for k, v in demo._person_options(dt_util.now().date()).items()
+        if k not in demo.DEMO_SOURCES
+    }
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=demo.PERSON,
+        unique_id=PERSON_ID,
+        data={CONF_ENTRY_KIND: KIND_PERSON, CONF_PERSON_ID: PERSON_ID},
+        options=options,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    old_record = demo.DemoStore(hass, entry.entry_id, None)
+    await old_record.async_replayed(activity_id=10**9)  # "everything replayed", into nothing
+
+    watch = await demo._demo_person(hass, "C0:00:00:00:00:01")
+    assert watch is not None
+    watch.stop()
+    await hass.async_block_till_done()
+    assert entry.options["workout_source"] == demo.ACTIVITY_ENTITY
+    assert entry.options["sleep_source"] == demo.BED_ENTITY
+    assert entry.options["target_sleep_h"] == options["target_sleep_h"]  # the rest is kept
+    assert (await _report(hass, entry))["training"]["sessions"] == len(_synced_runs())
