@@ -168,11 +168,7 @@ def parse_history_csv(
             a header the CSV reader cannot read.
     """
     now = datetime.now(UTC) if now is None else now
-    reader = csv.DictReader(io.StringIO(text), strict=True)
-    try:
-        fields = {f.strip().lower() for f in reader.fieldnames or ()}
-    except csv.Error as err:
-        raise ImportFileError(key="malformed_header", error=str(err)) from err
+    reader, fields = csv_reader(text)
     unreadable: list[RejectedRow] = []
     rows = list(read_rows(reader, unreadable))
     if {"measurement_datetime", "rr_data"} <= fields:
@@ -188,6 +184,20 @@ def parse_history_csv(
     return ParsedHistory(
         layout=parsed.layout, measurements=parsed.measurements, rejected=tuple(rejected)
     )
+
+
+def csv_reader(text: str) -> tuple[csv.DictReader[str], set[str]]:
+    """A strict CSV reader over ``text`` and its header's names (trimmed, lower case).
+
+    Raises:
+        ImportFileError: ``malformed_header`` when the CSV reader cannot read the header.
+    """
+    reader = csv.DictReader(io.StringIO(text), strict=True)
+    try:
+        fields = {f.strip().lower() for f in reader.fieldnames or ()}
+    except csv.Error as err:
+        raise ImportFileError(key="malformed_header", error=str(err)) from err
+    return reader, fields
 
 
 def read_rows(

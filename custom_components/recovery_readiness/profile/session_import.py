@@ -37,8 +37,6 @@ Importing the same file twice adds nothing: every row is then a duplicate.
 from __future__ import annotations
 
 import bisect
-import csv
-import io
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -52,7 +50,14 @@ from ..physiology.training_load import (
     SessionRecord,
     TrainingSettings,
 )
-from .history_import import CLOCK_SKEW, ImportFileError, RejectedRow, parse_instant, read_rows
+from .history_import import (
+    CLOCK_SKEW,
+    ImportFileError,
+    RejectedRow,
+    csv_reader,
+    parse_instant,
+    read_rows,
+)
 
 MAX_SESSIONS_FILE_BYTES: Final = 2 * 1024 * 1024
 """Largest sessions file read: about 25,000 rows of all columns, decades of daily training.
@@ -234,11 +239,7 @@ def parse_sessions_csv(
             lacks ``start``, ``duration_min``, or both ``avg_hr_bpm`` and ``rpe``.
     """
     now = datetime.now(UTC) if now is None else now
-    reader = csv.DictReader(io.StringIO(text), strict=True)
-    try:
-        fields = {f.strip().lower() for f in reader.fieldnames or ()}
-    except csv.Error as err:
-        raise ImportFileError(key="malformed_header", error=str(err)) from err
+    reader, fields = csv_reader(text)
     if not ({"start", "duration_min"} <= fields and fields & {"avg_hr_bpm", "rpe"}):
         raise ImportFileError(
             key="sessions_missing_columns", columns=", ".join(sorted(fields)) or "-"
