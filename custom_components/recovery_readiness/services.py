@@ -196,15 +196,7 @@ async def _async_import_history(call: ServiceCall) -> ServiceResponse:
     """Seed the baseline from a CSV export; idempotent; reports imported/duplicate/rejected."""
     hass = call.hass
     profile = _profile(call)
-    path = Path(call.data[ATTR_PATH])
-    if not path.is_absolute():
-        path = Path(hass.config.path(str(path)))
-    if not await hass.async_add_executor_job(hass.config.is_allowed_path, str(path)):
-        raise _import_error(key="path_not_allowed", path=str(path))
-    try:
-        text = await hass.async_add_executor_job(_read_text, path)
-    except (OSError, UnicodeDecodeError) as err:
-        raise _import_error(key="unreadable", path=str(path), error=str(err)) from err
+    text = await _async_read_import(call)
     tz = dt_util.get_default_time_zone()
     try:
         parsed = await hass.async_add_executor_job(
