@@ -14,12 +14,17 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 
 from custom_components.recovery_readiness.const import (
     CONF_ENTRY_KIND,
     CONF_PERSON_ID,
     DOMAIN,
+    EVENT_SESSION_COMPLETED,
     KIND_PERSON,
 )
 from custom_components.recovery_readiness.profile import ProfileRuntime
@@ -218,3 +223,49 @@ async def test_whoop_workout_is_read_once_scored(hass: HomeAssistant) -> None:
     hass.states.async_set(ids["main"], "SCORED", attrs | {"updated_at": "x"})
     await hass.async_block_till_done()
     assert len(runtime.training.sessions) == 1  # the same workout once
+
+
+def _garmin(activity_id: int, start: datetime, minutes: float, avg_hr: int) -> dict[str, Any]:
+    """One of Garmin Connect's activity summaries (the keys the ``last_activities`` list holds)."""
+    return {
+        "activityId": activity_id,
+        "startTimeGMT": start.strftime("%Y-%m-%d %H:%M:%S"),
+        "duration": minutes * 60.0,
+        "averageHR": avg_hr,
+        "maxHR": avg_hr + 20,
+        "activityType": {"typeKey": "running"},
+    }
+
+
+async def test_garmins_last_activities_are_history_and_the_new_one_an_event(
+    hass: HomeAssistant,
+) -> None:
+    now = dt_util.utcnow().replace(microsecond=0)
+    listed = [
+        _garmin(11, now - timedelta(days=5, hours=2), 50, 150),
+        _garmin(12, now - timedelta(days=3, hours=2), 40, 140),
+        _garmin(13, now - timedelta(hours=3), 45, 155),
+        {"activityId": 14, "duration": "garbage"},  # no start: not a workout
+    ]
+    hass.states.async_set("sensor.sam_last_activities", "4", {"last_activities": listed})
+    completed = async_capture_events(hass, EVENT_SESSION_COMPLETED)
+    runtime = await _setup(
+        hass, workout_source="sensor.sam_last_activities", workout_preset="garmin_connect_recent"
+    )
+    await hass.async_block_till_done()
+    assert sorted(s.source_id for s in runtime.training.sessions) == ["11", "12", "13"]
+    # Only the workout of the last day is announced; the older ones are history.
+    assert [e.data["start"] for e in completed] == [(now - timedelta(hours=3)).isoformat()]
+    chronic = hass.states.get("sensor.sam_chronic_training_load")
+    assert chronic is not None
+    assert float(chronic.state) > 0
+
+    # The next poll lists one more (and drops the oldest): one new session, one event.
+    newer = [*listed[1:3], _garmin(15, now - timedelta(minutes=50), 30, 160)]
+    hass.states.async_set("sensor.sam_last_activities", "3", {"last_activities": newer})
+    await hass.async_block_till_done()
+    assert sorted(s.source_id for s in runtime.training.sessions) == ["11", "12", "13", "15"]
+    assert len(completed) == 2
+    hass.states.async_set("sensor.sam_last_activities", "3", {"last_activities": "x"})
+    await hass.async_block_till_done()
+    assert len(runtime.training.sessions) == 4

@@ -54,8 +54,16 @@ from ..store.training import TrainingStore
 from ..strap_entry import BeatBatch
 from .session_import import SessionIndex, new_sessions
 from .settings import ProfileSettings
-from .workout_source import PRESETS, WorkoutSourceFollower, workout_from_attributes
+from .workout_source import (
+    PRESETS,
+    WorkoutSourceFollower,
+    workout_from_attributes,
+    workouts_from_list,
+)
 
+LISTED_RECENT: Final = timedelta(hours=24)
+"""From a list of workouts, those that ended within this time are announced (an event each);
+older ones are history, imported without events."""
 GAP_CLOSE_MARGIN_S: Final = 5.0
 """A session whose strap went away is closed this long after the stitch window ran out."""
 
@@ -304,9 +312,24 @@ class TrainingTracker:
 
     def _ingest(self, state: str, attrs: Mapping[str, Any]) -> None:
         preset = PRESETS[self.settings.workout_preset]
-        record = workout_from_attributes(preset, attrs, now=dt_util.utcnow(), state=state)
+        now = dt_util.utcnow()
+        if preset.list_attr is not None:
+            self._ingest_list(workouts_from_list(preset, attrs, now=now), now)
+            return
+        record = workout_from_attributes(preset, attrs, now=now, state=state)
         if record is not None and not self._is_known(record):
             self.hass.async_create_task(self._async_finish(record))
+
+    def _ingest_list(self, records: list[SessionRecord], now: datetime) -> None:
+        """A list of workouts: the ones of the last day are announced, older ones imported."""
+        fresh = [r for r in records if not self._is_known(r)]
+        recent = now - LISTED_RECENT
+        old = tuple(r for r in fresh if r.start + timedelta(seconds=r.duration_s) < recent)
+        if old:
+            self.hass.async_create_task(self.async_import(old))
+        for record in fresh:
+            if record not in old:
+                self.hass.async_create_task(self._async_finish(record))
 
     def _is_known(self, record: SessionRecord) -> bool:
         start = record.start.replace(microsecond=0)

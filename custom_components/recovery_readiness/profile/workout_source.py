@@ -12,6 +12,9 @@ Presets (attribute names read from each integration's code):
     attributes are Garmin Connect's activity summary): ``activityId``, ``startTimeGMT`` (UTC
     without a zone) or ``startTimeLocal``, ``duration`` (s), ``averageHR``, ``maxHR``,
     ``activityType.typeKey``, ``activityTrainingLoad`` (Garmin's own load, shown only).
+    ``garmin_connect_recent``: the same integration's ``last_activities`` sensor, whose
+    attribute ``last_activities`` lists the last 10 activity summaries (same keys): a new
+    profile gets those as history, and two activities between two polls are both seen.
     ``polar`` (Aohzan/hass-polar, ``last_exercise`` sensor: state = the start time as Polar
     AccessLink sends it, local without a zone): ``duration`` (ISO 8601, ``PT1H2M3S``),
     ``heart_rate.average`` / ``heart_rate.maximum``, ``sport``, ``training_load`` (Polar's
@@ -65,6 +68,8 @@ MIN_HR_BPM: Final = 20.0
 MAX_HR_BPM: Final = 250.0
 MAX_DURATION_S: Final = 24 * 3600.0
 """A reported workout longer than a day is not believed."""
+MAX_LISTED: Final = 50
+"""A list of workouts is read up to its last 50 entries (Garmin lists 10)."""
 SIBLING_RETRY_S: Final = 5.0
 SIBLING_RETRIES: Final = 12
 """Sibling sensors get this many ``SIBLING_RETRY_S`` chances to agree (one minute)."""
@@ -99,6 +104,8 @@ class WorkoutPreset:
     """An attribute every sibling must share with the source (the activity id), else wait."""
     ready_states: tuple[str, ...] = ()
     """When set, the source's state must be one of these before the workout is read."""
+    list_attr: str | None = None
+    """The attribute holding a list of workouts (each read with this preset), not one."""
 
 
 PRESETS: Final[Mapping[str, WorkoutPreset]] = {
@@ -114,6 +121,20 @@ PRESETS: Final[Mapping[str, WorkoutPreset]] = {
         vendor_load_attrs=("activityTrainingLoad",),
         vendor_load_unit="garmin_training_load",
         vendor_name="Garmin",
+    ),
+    "garmin_connect_recent": WorkoutPreset(
+        source="garmin_connect",
+        id_attrs=("activityId",),
+        start_utc_attrs=("startTimeGMT",),
+        start_local_attrs=("startTimeLocal",),
+        duration_s_attrs=("duration", "elapsedDuration"),
+        avg_hr_attrs=("averageHR",),
+        max_hr_attrs=("maxHR",),
+        sport_attrs=("activityType",),
+        vendor_load_attrs=("activityTrainingLoad",),
+        vendor_load_unit="garmin_training_load",
+        vendor_name="Garmin",
+        list_attr="last_activities",
     ),
     "polar": WorkoutPreset(
         source="polar",
@@ -427,3 +448,18 @@ class WorkoutSourceFollower:
             self._ingest(state.state, attrs)
         else:
             self._later(SIBLING_RETRY_S, attempt + 1)
+
+
+def workouts_from_list(
+    preset: WorkoutPreset, attrs: Mapping[str, Any], *, now: datetime
+) -> list[SessionRecord]:
+    """The sessions of a list preset's attribute (at most the last ``MAX_LISTED``)."""
+    items = attrs.get(preset.list_attr) if preset.list_attr else None
+    if not isinstance(items, list):
+        return []
+    return [
+        record
+        for item in items[-MAX_LISTED:]
+        if isinstance(item, Mapping)
+        and (record := workout_from_attributes(preset, item, now=now)) is not None
+    ]
