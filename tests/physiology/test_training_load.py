@@ -975,3 +975,22 @@ def test_pipeline_from_strap_stream_to_advice():
     )
     assert advice.kind is AdviceKind.PROTEIN
     assert advice.reasons == (AdviceReason.RECOVERING, AdviceReason.HARD_SESSION_YESTERDAY)
+
+
+@pytest.mark.parametrize("seeded", [False, True])
+def test_fitness_fatigue_days_is_fitness_fatigue_of_each_day(seeded: bool) -> None:
+    loads = {date(2026, 1, 1) + timedelta(days=3 * i): 40.0 + 7 * (i % 5) for i in range(20)}
+    seed = (
+        physiology.training_load.LoadSeed(day=date(2025, 12, 20), ctl=30.0, atl=35.0)
+        if seeded
+        else None
+    )
+    first, last = date(2025, 12, 25), date(2026, 3, 10)
+    series = physiology.training_load.fitness_fatigue_days(loads, first, last, seed=seed)
+    shown_from = first if seeded else date(2026, 1, 1)  # the seed models from 2025-12-21
+    assert [t.day for t in series] == [
+        shown_from + timedelta(days=i) for i in range((last - shown_from).days + 1)
+    ]
+    for t in series:
+        assert t == physiology.training_load.fitness_fatigue(loads, t.day, seed=seed)
+    assert physiology.training_load.fitness_fatigue_days({}, first, last) == []

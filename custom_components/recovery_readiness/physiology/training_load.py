@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Final
 from .errors import InsufficientDataError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 __all__ = [
     "DEFAULT_TRAINING_SETTINGS",
@@ -78,6 +78,7 @@ __all__ = [
     "daily_load",
     "fit_srpe_calibration",
     "fitness_fatigue",
+    "fitness_fatigue_days",
     "heart_rate_profile",
     "load_for_target_form",
     "merge_sessions",
@@ -1088,40 +1089,84 @@ def fitness_fatigue(
         (0.9761904761904762, 5.1429, -5.0)
     """
     _require_date(day, "day")
+    *_, last = _modelled_days(daily_load, day, day, seed=seed, settings=settings)
+    return last
+
+
+def fitness_fatigue_days(
+    daily_load: Mapping[date, float],
+    first_day: date,
+    last_day: date,
+    *,
+    seed: LoadSeed | None = None,
+    settings: TrainingSettings = DEFAULT_TRAINING_SETTINGS,
+) -> list[TrainingLoad]:
+    """:func:`fitness_fatigue` of every modelled day from ``first_day`` to ``last_day``.
+
+    One pass of the same recurrence (a chart's series costs one history, not one per day).
+    Days before the first modelled day are left out; empty when none is modelled yet.
+
+    Raises:
+        ValueError: for a negative or non-finite load.
+    """
+    _require_date(first_day, "first_day")
+    _require_date(last_day, "last_day")
+    try:
+        return list(_modelled_days(daily_load, first_day, last_day, seed=seed, settings=settings))
+    except InsufficientDataError:
+        return []
+
+
+def _modelled_days(
+    daily_load: Mapping[date, float],
+    first_day: date,
+    last_day: date,
+    *,
+    seed: LoadSeed | None,
+    settings: TrainingSettings,
+) -> Iterator[TrainingLoad]:
+    """The model's state of each day from ``first_day`` (or the first modelled day) on.
+
+    Raises (when iterated):
+        InsufficientDataError: with no history and no seed, or ``last_day`` before the first
+            modelled day.
+    """
     _check_loads(daily_load)
     first, ctl, atl = _start(daily_load, seed)
-    if day < first:
+    if last_day < first:
         raise InsufficientDataError(_METRIC_FITNESS, needed=1, got=0)
     k_ctl, k_atl = 1.0 / settings.ctl_days, 1.0 / settings.atl_days
-    n_days = (day - first).days + 1
+    n_days = (last_day - first).days + 1
     loads = [0.0] * n_days
     for key, value in daily_load.items():
         offset = (key - first).days
         if 0 <= offset < n_days:
             loads[offset] = value
-    ctl_yesterday = atl_yesterday = 0.0
-    for load in loads:
+    chronic_n, acute_n = settings.acwr_chronic_days, settings.acwr_acute_days
+    shown_from = (first_day - first).days
+    for i, load in enumerate(loads):
         ctl_yesterday, atl_yesterday = ctl, atl
         ctl += (load - ctl) * k_ctl
         atl += (load - atl) * k_atl
-    acwr: float | None = None
-    chronic_n, acute_n = settings.acwr_chronic_days, settings.acwr_acute_days
-    if n_days >= chronic_n:
-        chronic = math.fsum(loads[-chronic_n:]) / chronic_n
-        if chronic > 0:
-            acwr = (math.fsum(loads[-acute_n:]) / acute_n) / chronic
-    return TrainingLoad(
-        day=day,
-        load=loads[-1],
-        ctl=ctl,
-        atl=atl,
-        ctl_yesterday=ctl_yesterday,
-        atl_yesterday=atl_yesterday,
-        tsb=ctl_yesterday - atl_yesterday,
-        acwr=acwr,
-        history_days=n_days,
-        form_reliable=seed is not None or n_days >= settings.form_min_history_days,
-    )
+        if i < shown_from:
+            continue
+        acwr: float | None = None
+        if i + 1 >= chronic_n:
+            chronic = math.fsum(loads[i + 1 - chronic_n : i + 1]) / chronic_n
+            if chronic > 0:
+                acwr = (math.fsum(loads[i + 1 - acute_n : i + 1]) / acute_n) / chronic
+        yield TrainingLoad(
+            day=first + timedelta(days=i),
+            load=load,
+            ctl=ctl,
+            atl=atl,
+            ctl_yesterday=ctl_yesterday,
+            atl_yesterday=atl_yesterday,
+            tsb=ctl_yesterday - atl_yesterday,
+            acwr=acwr,
+            history_days=i + 1,
+            form_reliable=seed is not None or i + 1 >= settings.form_min_history_days,
+        )
 
 
 # --------------------------------------------------------------------------- history facts

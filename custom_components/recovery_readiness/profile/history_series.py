@@ -13,8 +13,9 @@ readiness model counted, from the first day after an import (no recorder history
   same rules as the summary) whose ``night_of`` lies in ``today - days .. today - 1``.
 * Training: per local day the summed session load ``L_d`` (TRIMP; None on a day without a
   session with a known load) and the Performance Management Chart of that day from
-  `physiology.training_load.fitness_fatigue` with the person's seed (the same call the training
-  sensors make for today): ``CTL_d = CTL_{d-1} + (L_d - CTL_{d-1}) / 42``, ``ATL_d = ATL_{d-1}
+  `physiology.training_load.fitness_fatigue_days` with the person's seed (one pass of the
+  recurrence `fitness_fatigue` uses for the training sensors' today):
+  ``CTL_d = CTL_{d-1} + (L_d - CTL_{d-1}) / 42``, ``ATL_d = ATL_{d-1}
   + (L_d - ATL_{d-1}) / 7``, ``TSB_d = CTL_{d-1} - ATL_{d-1}`` (None before the first modelled
   day).
 
@@ -29,14 +30,13 @@ from datetime import date, timedelta, tzinfo
 from typing import Any, Final
 
 from ..physiology.breathing import pacer
-from ..physiology.errors import InsufficientDataError
 from ..physiology.readiness import hrv_baseline, rhr_baseline
 from ..physiology.sleep import SleepEpisode, SleepRules, find_nights, merge_episodes
 from ..physiology.training_load import (
     DEFAULT_TRAINING_SETTINGS,
     LoadSeed,
     TrainingSettings,
-    fitness_fatigue,
+    fitness_fatigue_days,
 )
 
 MIN_DAYS: Final = 1
@@ -150,22 +150,23 @@ def training_days(
     yet); a modelled day without a session has load 0 in the model but ``load_trimp`` None
     here (nothing was recorded that day).
     """
+    window = days_ending(today, days)
+    modelled = {
+        t.day: t
+        for t in fitness_fatigue_days(
+            daily_load_trimp, window[0], window[-1], seed=seed, settings=settings
+        )
+    }
     out: list[dict[str, Any]] = []
-    for day in days_ending(today, days):
-        recorded = daily_load_trimp.get(day)
-        try:
-            pmc = fitness_fatigue(daily_load_trimp, day, seed=seed, settings=settings)
-        except InsufficientDataError:
-            ctl = atl = tsb = None
-        else:
-            ctl, atl, tsb = pmc.ctl, pmc.atl, pmc.tsb
+    for day in window:
+        pmc = modelled.get(day)
         out.append(
             {
                 "day": day.isoformat(),
-                "load_trimp": _r(recorded, 1),
-                "ctl": _r(ctl, 1),
-                "atl": _r(atl, 1),
-                "tsb": _r(tsb, 1),
+                "load_trimp": _r(daily_load_trimp.get(day), 1),
+                "ctl": None if pmc is None else _r(pmc.ctl, 1),
+                "atl": None if pmc is None else _r(pmc.atl, 1),
+                "tsb": None if pmc is None else _r(pmc.tsb, 1),
             }
         )
     return out
