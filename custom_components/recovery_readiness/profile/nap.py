@@ -82,11 +82,10 @@ class NapReminder:
         day = self._pending
         if day is None or day != now.date() or not self._home():
             return
+        self._pending = None  # one try at home per day; after the window there is none
         start = datetime.combine(day, self._settings.nap_reminder_time, tzinfo=now.tzinfo)
         if now > start + timedelta(hours=NAP_WINDOW_H):
-            self._pending = None
             return
-        self._pending = None
         advice = self._state().advice
         if advice is None or AdviceKind.NAP not in (advice.kind, *advice.also):
             return

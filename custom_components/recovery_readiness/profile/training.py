@@ -322,14 +322,16 @@ class TrainingTracker:
 
     def _ingest_list(self, records: list[SessionRecord], now: datetime) -> None:
         """A list of workouts: the ones of the last day are announced, older ones imported."""
-        fresh = [r for r in records if not self._is_known(r)]
-        recent = now - LISTED_RECENT
-        old = tuple(r for r in fresh if r.start + timedelta(seconds=r.duration_s) < recent)
-        if old:
-            self.hass.async_create_task(self.async_import(old))
-        for record in fresh:
-            if record not in old:
+        old: list[SessionRecord] = []
+        for record in records:
+            if self._is_known(record):
+                continue
+            if record.start + timedelta(seconds=record.duration_s) < now - LISTED_RECENT:
+                old.append(record)
+            else:
                 self.hass.async_create_task(self._async_finish(record))
+        if old:
+            self.hass.async_create_task(self.async_import(tuple(old)))
 
     def _is_known(self, record: SessionRecord) -> bool:
         start = record.start.replace(microsecond=0)

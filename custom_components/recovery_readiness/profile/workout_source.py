@@ -45,7 +45,7 @@ import asyncio
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -108,34 +108,23 @@ class WorkoutPreset:
     """The attribute holding a list of workouts (each read with this preset), not one."""
 
 
+_GARMIN_CONNECT: Final = WorkoutPreset(
+    source="garmin_connect",
+    id_attrs=("activityId",),
+    start_utc_attrs=("startTimeGMT",),
+    start_local_attrs=("startTimeLocal",),
+    duration_s_attrs=("duration", "elapsedDuration"),
+    avg_hr_attrs=("averageHR",),
+    max_hr_attrs=("maxHR",),
+    sport_attrs=("activityType",),
+    vendor_load_attrs=("activityTrainingLoad",),
+    vendor_load_unit="garmin_training_load",
+    vendor_name="Garmin",
+)
+
 PRESETS: Final[Mapping[str, WorkoutPreset]] = {
-    "garmin_connect": WorkoutPreset(
-        source="garmin_connect",
-        id_attrs=("activityId",),
-        start_utc_attrs=("startTimeGMT",),
-        start_local_attrs=("startTimeLocal",),
-        duration_s_attrs=("duration", "elapsedDuration"),
-        avg_hr_attrs=("averageHR",),
-        max_hr_attrs=("maxHR",),
-        sport_attrs=("activityType",),
-        vendor_load_attrs=("activityTrainingLoad",),
-        vendor_load_unit="garmin_training_load",
-        vendor_name="Garmin",
-    ),
-    "garmin_connect_recent": WorkoutPreset(
-        source="garmin_connect",
-        id_attrs=("activityId",),
-        start_utc_attrs=("startTimeGMT",),
-        start_local_attrs=("startTimeLocal",),
-        duration_s_attrs=("duration", "elapsedDuration"),
-        avg_hr_attrs=("averageHR",),
-        max_hr_attrs=("maxHR",),
-        sport_attrs=("activityType",),
-        vendor_load_attrs=("activityTrainingLoad",),
-        vendor_load_unit="garmin_training_load",
-        vendor_name="Garmin",
-        list_attr="last_activities",
-    ),
+    "garmin_connect": _GARMIN_CONNECT,
+    "garmin_connect_recent": replace(_GARMIN_CONNECT, list_attr="last_activities"),
     "polar": WorkoutPreset(
         source="polar",
         start_from_state=True,
