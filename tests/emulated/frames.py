@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 RR_TICKS_PER_SECOND = 1024
 MAX_RR_PER_FRAME_MTU23 = 9  # uint8 HR, no Energy Expended, 20-byte payload
+VLF_HZ = 1.0 / 30.0  # very slow heart-rate drift: one period every 30 s
 _FLAG_HR_UINT16 = 0x01
 _FLAG_CONTACT_DETECTED = 0x02
 _FLAG_CONTACT_SUPPORTED = 0x04
@@ -75,24 +76,28 @@ def synthetic_rr_ms(
     rsa_amplitude_ms: float = 45.0,
     breaths_per_min: float = 14.0,
     lf_amplitude_ms: float = 15.0,
+    vlf_amplitude_ms: float = 0.0,
     noise_ms: float = 8.0,
 ) -> Iterator[float]:
     """Yield an endless, deterministic resting RR series (ms).
 
     Mean ≈ 1040 ms (≈ 57.7 bpm) with respiratory sinus arrhythmia (a sine at the breathing
-    rate in beat time), a slow 0.1 Hz (Mayer-wave) component and small Gaussian noise.
-    Same seed, same series.
+    rate in beat time), a slow 0.1 Hz (Mayer-wave) component, an optional very slow
+    `VLF_HZ` component (the drift of resting heart rate over tens of seconds; off by
+    default) and small Gaussian noise. Same seed, same series.
     """
     rng = random.Random(seed)  # noqa: S311 - deterministic test data
     t = 0.0
     resp_hz = breaths_per_min / 60.0
     resp_phase = rng.uniform(0, 2 * math.pi)
     lf_phase = rng.uniform(0, 2 * math.pi)
+    vlf_phase = rng.uniform(0, 2 * math.pi) if vlf_amplitude_ms else 0.0
     while True:
         rr = (
             mean_rr_ms
             + rsa_amplitude_ms * math.sin(2 * math.pi * resp_hz * t + resp_phase)
             + lf_amplitude_ms * math.sin(2 * math.pi * 0.1 * t + lf_phase)
+            + vlf_amplitude_ms * math.sin(2 * math.pi * VLF_HZ * t + vlf_phase)
             + rng.gauss(0.0, noise_ms)
         )
         rr = max(300.0, min(2000.0, rr))
@@ -153,7 +158,12 @@ def _rmssd_ms(rr_ms: list[float]) -> float:
 
 
 def resting_rr_ms(
-    *, rmssd_ms: float, hr_bpm: float, seed: int = 1, calibration_beats: int = 600
+    *,
+    rmssd_ms: float,
+    hr_bpm: float,
+    seed: int = 1,
+    calibration_beats: int = 600,
+    hr_drift_bpm: float = 0.0,
 ) -> Iterator[float]:
     """An endless resting RR series (ms) whose RMSSD and mean HR are the given ones.
 
@@ -163,11 +173,17 @@ def resting_rr_ms(
     ``k`` is measured on ``calibration_beats`` beats of the same seed and
     ``A = sqrt((rmssd^2 - RMSSD_0^2) / k)``. An RMSSD below ``RMSSD_0`` (noise and the slow
     component alone, about 12 ms) cannot be reached: the series then has no RSA.
+
+    ``hr_drift_bpm`` adds the `VLF_HZ` drift with that heart-rate amplitude (``ΔRR ≈
+    MeanRR · Δhr / hr``); it is part of ``RMSSD_0``, so the RMSSD stays the given one.
     """
     mean_rr = 60000.0 / hr_bpm
+    vlf_ms = mean_rr * hr_drift_bpm / hr_bpm
 
     def series(amplitude: float) -> Iterator[float]:
-        return synthetic_rr_ms(seed=seed, mean_rr_ms=mean_rr, rsa_amplitude_ms=amplitude)
+        return synthetic_rr_ms(
+            seed=seed, mean_rr_ms=mean_rr, rsa_amplitude_ms=amplitude, vlf_amplitude_ms=vlf_ms
+        )
 
     def measured(amplitude: float) -> float:
         beats = series(amplitude)

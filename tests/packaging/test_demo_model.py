@@ -33,6 +33,16 @@ model = _load(
     ROOT / "demo" / "custom_components" / "recovery_readiness_demo" / "person_model.py",
 )
 frames = _load("demo_frames", ROOT / "tests" / "emulated" / "frames.py")
+DEMO = ROOT / "demo" / "custom_components" / "recovery_readiness_demo" / "__init__.py"
+DEMO_HR_DRIFT_BPM = float(
+    next(
+        line.split("=")[1]
+        for line in DEMO.read_text(encoding="utf-8").splitlines()
+        if line.startswith("HR_DRIFT_BPM")
+    )
+)
+PUBLISH_FRAMES = 5  # the strap coordinator publishes the median HR of 5 s of 1-Hz frames
+LIVE_CHECK_PUBLICATIONS = 7  # the browser check's first reading and 30 s after it
 
 
 def _days(start: date, count: int) -> list[date]:
@@ -168,11 +178,44 @@ def test_the_demo_day_is_an_ordinary_morning() -> None:
     assert abs(expected.resting_hr_bpm - statistics.mean(hr)) < 0.5 * statistics.stdev(hr)
 
 
+@pytest.mark.parametrize("hr_drift_bpm", [0.0, DEMO_HR_DRIFT_BPM])
 @pytest.mark.parametrize(("rmssd_ms", "hr_bpm"), [(60.0, 50.0), (45.0, 58.0), (80.0, 47.0)])
-def test_strap_series_hits_the_model(rmssd_ms: float, hr_bpm: float) -> None:
-    beats = frames.resting_rr_ms(rmssd_ms=rmssd_ms, hr_bpm=hr_bpm, seed=3)
+def test_strap_series_hits_the_model(rmssd_ms: float, hr_bpm: float, hr_drift_bpm: float) -> None:
+    beats = frames.resting_rr_ms(
+        rmssd_ms=rmssd_ms, hr_bpm=hr_bpm, seed=3, hr_drift_bpm=hr_drift_bpm
+    )
     rr = [next(beats) for _ in range(120)]  # about two minutes: a morning measurement
     diffs = [b - a for a, b in itertools.pairwise(rr)]
     rmssd = math.sqrt(sum(d * d for d in diffs) / len(diffs))
     assert rmssd == pytest.approx(rmssd_ms, rel=0.08)
     assert 60000 / statistics.mean(rr) == pytest.approx(hr_bpm, abs=1.0)
+
+
+def _stuck_30_s_windows(seed: int, hr_drift_bpm: float) -> int:
+    """30-s windows in 20 min of the strap's published HR that show one whole number only."""
+    beats = frames.resting_rr_ms(rmssd_ms=59.0, hr_bpm=50.4, seed=seed, hr_drift_bpm=hr_drift_bpm)
+    pacer = frames.FramePacer(beats)
+    hr = [pacer.next_frame()[1] for _ in range(1200)]
+    shown = [
+        round(statistics.median(hr[i : i + PUBLISH_FRAMES]))
+        for i in range(0, len(hr) - PUBLISH_FRAMES + 1, PUBLISH_FRAMES)
+    ]
+    return sum(
+        len(set(shown[i : i + LIVE_CHECK_PUBLICATIONS])) == 1
+        for i in range(len(shown) - LIVE_CHECK_PUBLICATIONS + 1)
+    )
+
+
+@pytest.mark.parametrize("seed", range(739_000, 739_020))
+def test_demo_strap_live_heart_rate_moves_within_30_s(seed: int) -> None:
+    """Every 30 s of the demo strap's published heart rate holds at least two whole numbers.
+
+    The strap coordinator publishes the median of 5 s of frames; the card shows it rounded;
+    the browser check wants it to change within 30 s.
+    """
+    assert _stuck_30_s_windows(seed, DEMO_HR_DRIFT_BPM) == 0
+
+
+def test_without_drift_a_50_bpm_morning_can_hold_still_for_30_s() -> None:
+    """Why the demo drifts: its 4-beat HR at 50 bpm averages the breathing out."""
+    assert any(_stuck_30_s_windows(seed, 0.0) for seed in range(739_000, 739_020))
