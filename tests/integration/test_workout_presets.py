@@ -40,11 +40,16 @@ OPTIONS = {
 
 
 def _device_entities(
-    hass: HomeAssistant, domain: str, device: str, unique_ids: dict[str, str]
+    hass: HomeAssistant,
+    domain: str,
+    device: str,
+    unique_ids: dict[str, str],
+    source_entry: MockConfigEntry | None = None,
 ) -> dict[str, str]:
     """Registry entries of one device of another integration: ``key -> entity id``."""
-    source_entry = MockConfigEntry(domain=domain, title=domain)
-    source_entry.add_to_hass(hass)
+    if source_entry is None:
+        source_entry = MockConfigEntry(domain=domain, title=domain)
+        source_entry.add_to_hass(hass)
     device_entry = dr.async_get(hass).async_get_or_create(
         config_entry_id=source_entry.entry_id, identifiers={(domain, device)}
     )
@@ -154,6 +159,106 @@ async def test_strava_activity_is_read_from_its_device_siblings(hass: HomeAssist
     assert len(runtime.training.sessions) == 3
     newest = max(runtime.training.sessions, key=lambda s: s.start)
     assert (newest.source_id, newest.duration_s, newest.avg_hr_bpm) == ("3", 2400.0, 150.0)
+
+
+def _strava_device(
+    hass: HomeAssistant, account: MockConfigEntry, athlete: int, index: int
+) -> dict[str, str]:
+    """ha_strava's *Recent Activity* device ``index`` (0 = the newest) of one account."""
+    prefix = f"strava_{athlete}_recent" + ("" if index == 0 else f"_{index + 1}")
+    keys = ("recent", "date", "elapsed_time", "average_heartrate", "max_heartrate")
+    ids = _device_entities(
+        hass,
+        "ha_strava",
+        prefix,
+        {key: f"{prefix}_{key}" for key in keys},
+        source_entry=account,
+    )
+    ids["main"] = ids.pop("recent")
+    return ids
+
+
+async def test_strava_older_recent_activity_devices_are_history(hass: HomeAssistant) -> None:
+    account = MockConfigEntry(domain="ha_strava", title="Strava: Sam")
+    account.add_to_hass(hass)
+    devices = [_strava_device(hass, account, 42, index) for index in range(3)]
+    other = MockConfigEntry(domain="ha_strava", title="Strava: Kim")
+    other.add_to_hass(hass)
+    kim = _strava_device(hass, other, 77, 1)  # another athlete's account: never read
+    local = dt_util.as_local(dt_util.utcnow()).replace(microsecond=0, tzinfo=None)
+    starts = {
+        3: local - timedelta(hours=5),
+        2: local - timedelta(days=2),
+        1: local - timedelta(days=5),
+    }
+    for ids, activity in zip(devices, (3, 2, 1), strict=True):
+        _strava(hass, ids, activity, starts[activity])
+    _strava(hass, kim, 99, local - timedelta(days=1))
+    completed = async_capture_events(hass, EVENT_SESSION_COMPLETED)
+    runtime = await _setup(hass, workout_source=devices[0]["main"], workout_preset="strava")
+    await hass.async_block_till_done()
+    assert sorted(s.source_id for s in runtime.training.sessions) == ["1", "2", "3"]
+    older = next(s for s in runtime.training.sessions if s.source_id == "1")
+    assert (older.duration_s, older.avg_hr_bpm) == (1800 + 600 * 1, 141.0)
+    # The newest is announced; the older two are history (imported without an event).
+    assert [e.data["source"] for e in completed] == ["strava"]
+    chronic = hass.states.get("sensor.sam_chronic_training_load")
+    assert chronic is not None
+    assert float(chronic.state) > 0
+
+    # Strava lists a new activity: every device moves one down. One new session, one event.
+    starts[4] = local - timedelta(hours=2)
+    for ids, activity in zip(devices, (4, 3, 2), strict=True):
+        _strava(hass, ids, activity, starts[activity])
+    await hass.async_block_till_done()
+    assert sorted(s.source_id for s in runtime.training.sessions) == ["1", "2", "3", "4"]
+    assert len(completed) == 2
+
+
+def _strava_activity(activity: int, start: datetime, avg_hr: float) -> dict[str, Any]:
+    """One activity as ha_strava before 4.0 put it in ``ha_strava_activities_update``."""
+    return {
+        "id": activity,
+        "title": f"Run {activity}",
+        "activity_type": "run",
+        "sport_type": "Run",
+        "date": start,
+        "elapsed_time": 3000,
+        "moving_time": 2900,
+        "average_heartrate": avg_hr,
+        "max_heartrate": -1.0,
+    }
+
+
+async def test_strava_activities_event_of_older_releases_is_read(hass: HomeAssistant) -> None:
+    ids = _device_entities(hass, "ha_strava", "strava_recent", {"main": "strava_5_recent_recent"})
+    completed = async_capture_events(hass, EVENT_SESSION_COMPLETED)
+    runtime = await _setup(hass, workout_source=ids["main"], workout_preset="strava")
+    local = dt_util.as_local(dt_util.utcnow()).replace(microsecond=0, tzinfo=None)
+    activities: list[Any] = [
+        _strava_activity(3, local - timedelta(hours=2), 151.0),
+        _strava_activity(2, local - timedelta(days=2), -1.0),  # no HR (ha_strava writes -1)
+        _strava_activity(1, local - timedelta(days=4), 143.0),
+        {"id": 0, "date": "yesterday", "elapsed_time": 3000},  # no readable start
+        {"id": -1, "date": local - timedelta(days=6), "elapsed_time": -1},  # no duration
+        "not an activity",
+    ]
+    hass.bus.async_fire("ha_strava_activities_update", {"activities": activities})
+    await hass.async_block_till_done()
+    sessions = {s.source_id: s for s in runtime.training.sessions}
+    assert sorted(sessions) == ["1", "2", "3"]
+    assert sessions["3"].start == dt_util.as_utc(
+        (local - timedelta(hours=2)).replace(tzinfo=dt_util.get_default_time_zone())
+    )
+    assert (sessions["3"].avg_hr_bpm, sessions["3"].max_hr_bpm) == (151.0, None)
+    assert (sessions["2"].avg_hr_bpm, sessions["2"].sport) == (None, "run")
+    assert len(completed) == 1  # the one of the last day
+
+    hass.bus.async_fire("ha_strava_activities_update", {"activities": activities[:2]})
+    hass.bus.async_fire("ha_strava_activities_update", {"activities": "x"})
+    await hass.async_block_till_done()
+    assert len(runtime.training.sessions) == 3
+    assert len(completed) == 1
 
 
 async def test_strava_siblings_that_never_agree_are_left_out(hass: HomeAssistant) -> None:

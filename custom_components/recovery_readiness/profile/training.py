@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Final
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
@@ -57,6 +57,7 @@ from .settings import ProfileSettings
 from .workout_source import (
     PRESETS,
     WorkoutSourceFollower,
+    more_source_entities,
     workout_from_attributes,
     workouts_from_list,
 )
@@ -305,10 +306,21 @@ class TrainingTracker:
         source = self.settings.workout_source
         if source is None:
             return None
-        follower = WorkoutSourceFollower(
-            self.hass, PRESETS[self.settings.workout_preset], source, self._ingest
+        preset = PRESETS[self.settings.workout_preset]
+        stops = [WorkoutSourceFollower(self.hass, preset, source, self._ingest).async_start()]
+        stops.extend(
+            WorkoutSourceFollower(self.hass, preset, other, self._ingest_history).async_start()
+            for other in more_source_entities(self.hass, preset, source)
         )
-        return follower.async_start()
+        if preset.list_event is not None:
+            stops.append(self.hass.bus.async_listen(preset.list_event, self._on_list_event))
+
+        @callback
+        def _stop() -> None:
+            for stop in stops:
+                stop()
+
+        return _stop
 
     def _ingest(self, state: str, attrs: Mapping[str, Any]) -> None:
         preset = PRESETS[self.settings.workout_preset]
@@ -319,6 +331,22 @@ class TrainingTracker:
         record = workout_from_attributes(preset, attrs, now=now, state=state)
         if record is not None and not self._is_known(record):
             self.hass.async_create_task(self._async_finish(record))
+
+    def _ingest_history(self, state: str, attrs: Mapping[str, Any]) -> None:
+        """A further workout entity (an older activity): announced only if it ended today."""
+        now = dt_util.utcnow()
+        preset = PRESETS[self.settings.workout_preset]
+        record = workout_from_attributes(preset, attrs, now=now, state=state)
+        self._ingest_list([] if record is None else [record], now)
+
+    @callback
+    def _on_list_event(self, event: Event) -> None:
+        """A workout integration's event listing its recent workouts (each one checked)."""
+        preset = PRESETS[self.settings.workout_preset].list_event_preset
+        if preset is None or not isinstance(event.data, Mapping):
+            return
+        now = dt_util.utcnow()
+        self._ingest_list(workouts_from_list(preset, event.data, now=now), now)
 
     def _ingest_list(self, records: list[SessionRecord], now: datetime) -> None:
         """A list of workouts: the ones of the last day are announced, older ones imported."""

@@ -26,7 +26,13 @@ Presets (attribute names read from each integration's code):
     heart rate are sibling sensors of the same device (unique ids ending in ``_date``,
     ``_elapsed_time``, ``_average_heartrate``, ``_max_heartrate``), each carrying the same
     ``activity_id`` attribute. Values are combined only when every sibling names the source's
-    activity, so one workout's start is never paired with another's heart rate.
+    activity, so one workout's start is never paired with another's heart rate. The further
+    *Recent Activity 2…N* devices of the same Strava account (unique ids
+    ``strava_<athlete>_recent_<n>_recent``, as many as ha_strava is set to show) are read the
+    same way as history. ha_strava releases before 4.0 fired ``ha_strava_activities_update``
+    with the last 10 activities (``id``, ``date`` local, ``elapsed_time``,
+    ``average_heartrate``, ``max_heartrate``, ``sport_type``); that event is read too. From
+    4.0 (its coordinator) the event is no longer fired, so the entities are what counts.
     ``whoop`` (prankstr/hassio-whoop ``sensor.py``): the source is *Last Workout Overview*
     (state = ``score_state``; attributes ``id``, ``start``, ``end`` in UTC, ``sport_name``); the
     average and maximum HR and the strain are sibling sensors of the same device (unique ids
@@ -106,6 +112,12 @@ class WorkoutPreset:
     """When set, the source's state must be one of these before the workout is read."""
     list_attr: str | None = None
     """The attribute holding a list of workouts (each read with this preset), not one."""
+    more_sources: str | None = None
+    """A pattern for the unique ids of further workout entities of the source's config entry
+    (older workouts, each on its own device with its own siblings), read as history."""
+    list_event: str | None = None
+    """A bus event whose data lists workouts (``list_attr`` of ``list_event_preset``)."""
+    list_event_preset: WorkoutPreset | None = None
 
 
 _GARMIN_CONNECT: Final = WorkoutPreset(
@@ -138,6 +150,18 @@ PRESETS: Final[Mapping[str, WorkoutPreset]] = {
     ),
     "strava": WorkoutPreset(
         source="strava",
+        more_sources=r"_recent_\d+_recent$",
+        list_event="ha_strava_activities_update",
+        list_event_preset=WorkoutPreset(
+            source="strava",
+            id_attrs=("id",),
+            start_local_attrs=("date",),
+            duration_s_attrs=("elapsed_time",),
+            avg_hr_attrs=("average_heartrate",),
+            max_hr_attrs=("max_heartrate",),
+            sport_attrs=("sport_type", "activity_type"),
+            list_attr="activities",
+        ),
         id_attrs=("activity_id",),
         start_local_attrs=("date",),
         duration_s_attrs=("elapsed_time",),
@@ -323,6 +347,26 @@ def sibling_entities(hass: HomeAssistant, preset: WorkoutPreset, source: str) ->
             if attr not in found and str(sibling.unique_id).endswith(suffix):
                 found[attr] = sibling.entity_id
     return found
+
+
+def more_source_entities(hass: HomeAssistant, preset: WorkoutPreset, source: str) -> list[str]:
+    """Entity ids of the preset's further workout entities in the source's config entry.
+
+    For ha_strava: the *Recent Activity 2…N* devices' main sensors (unique ids
+    ``strava_<athlete>_recent_<n>_recent``) next to the *Recent Activity* one picked as source.
+    """
+    registry = er.async_get(hass)
+    entry = registry.async_get(source)
+    if preset.more_sources is None or entry is None or entry.config_entry_id is None:
+        return []
+    pattern = re.compile(preset.more_sources)
+    return sorted(
+        other.entity_id
+        for other in er.async_entries_for_config_entry(registry, entry.config_entry_id)
+        if other.entity_id != source
+        and other.domain == entry.domain
+        and pattern.search(str(other.unique_id))
+    )
 
 
 def source_attributes(
