@@ -298,6 +298,11 @@ class PersonOptionsFlow(OptionsFlow):
 
     def _async_finish(self) -> ConfigFlowResult:
         name = self._values.pop(CONF_NAME)
+        options = settings_from_input(self._values)
         if name != self.config_entry.title:
-            self.hass.config_entries.async_update_entry(self.config_entry, title=name)
-        return self.async_create_entry(data=settings_from_input(self._values))
+            # Title and options in one update: one reload, with the new options (two updates
+            # would start a reload with the old options while the second one is queued).
+            self.hass.config_entries.async_update_entry(
+                self.config_entry, title=name, options=options
+            )
+        return self.async_create_entry(data=options)

@@ -17,7 +17,7 @@ announced again (one ``session_completed`` event per workout).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
@@ -33,16 +33,11 @@ from ..physiology.training_load import (
     LoadSeed,
     SessionLoad,
     SessionRecord,
-    SrpeCalibration,
     TrainingLoad,
     daily_advice,
-    daily_load,
-    fit_srpe_calibration,
     fitness_fatigue,
     heart_rate_profile,
-    merge_sessions,
     session_load,
-    srpe_pairs,
     suggested_load_range,
     supercompensation_window,
     training_history,
@@ -54,6 +49,7 @@ from ..store.training import TrainingStore
 from ..strap_entry import BeatBatch
 from .session_import import SessionIndex, new_sessions
 from .settings import ProfileSettings
+from .training_loads import LoadDeriver
 from .workout_source import (
     PRESETS,
     WorkoutSourceFollower,
@@ -107,13 +103,12 @@ class TrainingTracker:
         self._last_t: float | None = None
         self._manual: list[tuple[float, float]] | None = None
         self._gap_timer: CALLBACK_TYPE | None = None
-        self._merged: tuple[SessionRecord, ...] = ()
-        self._daily: dict[date, float] = {}
-        self._calibration: SrpeCalibration | None = None
-        self._derived_from: tuple[tuple[SessionRecord, ...], HeartRateProfile | None] | None = None
-        """The sessions and anchors `_merged`, `_calibration` and `_daily` were derived from."""
-        self._derived_tz: tzinfo | None = None
-        self._profile: HeartRateProfile | None = None
+        self._loads = LoadDeriver(
+            hass,
+            settings.training,
+            lambda: (self.sessions, self.hr_profile),
+            on_change,
+        )
         self._seed: LoadSeed | None = None
         self._status: str | None = None
         self._advice_store = AdviceStore(hass, settings.entry_id, settings.name)
@@ -123,6 +118,7 @@ class TrainingTracker:
         """Read the stored sessions and the advice already fired."""
         self.sessions = await self.store.async_load()
         self._announced = await self._advice_store.async_load()
+        await self._loads.async_update()
 
     # ------------------------------------------------------------------ heart-rate anchors
 
@@ -418,6 +414,7 @@ class TrainingTracker:
     async def _async_store(self, new: tuple[SessionRecord, ...]) -> None:
         self.sessions = tuple(sorted((*self.sessions, *new), key=lambda s: s.start))
         await self.store.async_save(self.sessions)
+        await self._loads.async_update()
 
     def _announce(self, record: SessionRecord, *, event: bool = True) -> SessionLoad:
         """Publish; ``session_completed`` only for a new workout, not for a second report."""
@@ -429,52 +426,31 @@ class TrainingTracker:
 
     def session_load(self, record: SessionRecord) -> SessionLoad:
         """A session's load on our TRIMP scale, with the person's anchors and calibration."""
-        profile = self.hr_profile
-        calibration = (
-            self._calibration
-            if self._derived_from == (self.sessions, profile)
-            else self._fit_calibration(profile)
-        )
-        return session_load(record, profile=profile, calibration=calibration)
-
-    def _fit_calibration(self, profile: HeartRateProfile | None) -> SrpeCalibration | None:
-        if profile is None:
-            return None
-        return fit_srpe_calibration(srpe_pairs(self._merged, profile=profile))
+        derived = self._loads.fresh()
+        return session_load(record, profile=derived.profile, calibration=derived.calibration)
 
     # ------------------------------------------------------------------ the day's state
 
     def training_load(self, day: date) -> TrainingLoad | None:
         """CTL, ATL, TSB and ACWR of ``day`` from every source (merged); None without history.
 
-        The merged sessions and daily loads are derived again only when the stored sessions or
-        the HR anchors change (years of imported history make that the costly part); the
-        EWMA over the daily loads runs on every call.
+        The merged sessions and daily loads come from `LoadDeriver` (derived in the executor
+        when the sessions, the HR anchors or the time zone change); the EWMA over the daily
+        loads runs on every call.
         """
-        self.daily_loads()
+        daily = self.daily_loads()
         self._seed = self.load_seed(day)
         try:
-            return fitness_fatigue(
-                self._daily, day, seed=self._seed, settings=self.settings.training
-            )
+            return fitness_fatigue(daily, day, seed=self._seed, settings=self.settings.training)
         except InsufficientDataError:
             return None
 
     def daily_loads(self) -> Mapping[date, float]:
         """TRIMP per local date of every source's sessions, merged (days without load absent).
 
-        Derived again only when the stored sessions, the HR anchors or the time zone change.
+        While a new derivation runs (the anchors just moved), the previous one.
         """
-        profile = self._profile = self.hr_profile
-        tz = dt_util.get_default_time_zone()
-        if self._derived_from != (self.sessions, profile) or self._derived_tz != tz:
-            self._merged = merge_sessions(self.sessions, settings=self.settings.training)
-            self._calibration = self._fit_calibration(profile)
-            self._daily = daily_load(
-                self._merged, tz=tz, profile=profile, calibration=self._calibration
-            )
-            self._derived_from, self._derived_tz = (self.sessions, profile), tz
-        return self._daily
+        return self._loads.get().daily
 
     def load_seed(self, day: date) -> LoadSeed | None:
         """The configured starting fitness/fatigue, at the end of the day before any session.
@@ -485,7 +461,7 @@ class TrainingTracker:
         ctl = self.settings.start_ctl
         if ctl is None:
             return None
-        first = min((d for d, v in self._daily.items() if v > 0), default=day)
+        first = min((d for d, v in self.daily_loads().items() if v > 0), default=day)
         atl = self.settings.start_atl
         return LoadSeed(
             day=min(first, day) - timedelta(days=1), ctl=ctl, atl=ctl if atl is None else atl
@@ -507,7 +483,8 @@ class TrainingTracker:
         hrv_below = (
             None if hrv is None or hrv.status is None else hrv.status is BaselineStatus.BELOW
         )
-        history = training_history(self._daily, day, seed=self._seed, settings=settings)
+        derived = self._loads.get()
+        history = training_history(derived.daily, day, seed=self._seed, settings=settings)
         reliable = load is not None and load.form_reliable
         window = (
             None
@@ -522,7 +499,7 @@ class TrainingTracker:
                 settings=settings,
             )
         )
-        last = self._merged[-1] if self._merged else None
+        last = derived.merged[-1] if derived.merged else None
         advice = daily_advice(
             window=None if window is None else window.state,
             readiness_score=score,
@@ -542,24 +519,27 @@ class TrainingTracker:
                 suggested = None
         state = TrainingState(
             day=day,
-            sessions=len(self._merged),
+            sessions=len(derived.merged),
             last_session=last,
-            last_load=None if last is None else self.session_load(last),
+            last_load=None
+            if last is None
+            else session_load(last, profile=derived.profile, calibration=derived.calibration),
             load=load,
             window=window,
             advice=advice,
             suggested=suggested,
-            hr_profile=self._profile,
+            hr_profile=derived.profile,
             recording=self.recording,
         )
-        self._events(state, morning_done=readiness.today is not None)
+        if self._loads.current:  # events only from loads of the current anchors
+            self._events(state, morning_done=readiness.today is not None)
         return state
 
     def hard_today(self, day: date) -> bool:
         """Whether ``day``'s load so far is a hard session (`training_history`'s rule)."""
         tomorrow = day + timedelta(days=1)
         return training_history(
-            self._daily, tomorrow, seed=self._seed, settings=self.settings.training
+            self._loads.fresh().daily, tomorrow, seed=self._seed, settings=self.settings.training
         ).hard_session_yesterday
 
     # ------------------------------------------------------------------ events
