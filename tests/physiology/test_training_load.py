@@ -994,3 +994,40 @@ def test_fitness_fatigue_days_is_fitness_fatigue_of_each_day(seeded: bool) -> No
     for t in series:
         assert t == physiology.training_load.fitness_fatigue(loads, t.day, seed=seed)
     assert physiology.training_load.fitness_fatigue_days({}, first, last) == []
+
+
+def test_daily_load_shares_weights_and_equals_each_sessions_own_trimp() -> None:
+    """`daily_load` computes each HR value's weight once; every term stays what it was."""
+    profile = heart_rate_profile(
+        sex="unspecified", configured_rest_bpm=48.0, configured_max_bpm=191.0
+    )
+    start = datetime(2026, 3, 2, 6, tzinfo=UTC)
+    sessions = [
+        SessionRecord(  # a stored session: seconds per whole bpm
+            start=start,
+            duration_s=3000.0,
+            source="strap",
+            hr_samples=tuple((30.0 + i, 100.0 + i) for i in range(80)),
+        ),
+        SessionRecord(  # a fresh one: 1 Hz with fractional HR, repeated values, below rest
+            start=start + timedelta(hours=3),
+            duration_s=900.0,
+            source="strap",
+            hr_samples=tuple((1.0, 40.0 + (i * 7.3) % 150) for i in range(900)),
+        ),
+        SessionRecord(
+            start=start + timedelta(days=1), duration_s=2400.0, source="garmin", avg_hr_bpm=151.0
+        ),
+    ]
+    daily = daily_load(sessions, tz=UTC, profile=profile)
+    own = [
+        banister_trimp(
+            s.hr_samples or [(s.duration_s, s.avg_hr_bpm or 0.0)],
+            hr_rest_bpm=48.0,
+            hr_max_bpm=191.0,
+            sex="unspecified",
+        )
+        for s in sessions
+    ]
+    assert daily == {date(2026, 3, 2): own[0] + own[1], date(2026, 3, 3): own[2]}
+    assert [session_load(s, profile=profile).trimp for s in sessions] == own
