@@ -17,7 +17,7 @@ same run, so the numbers travel between machines):
 ``merge-5y``       ``merge_sessions`` over 5 years of sessions reported by two sources each
 ``recompute-5y``   what a profile derives when its sessions change (a new session, an import):
                    ``merge_sessions`` + the sRPE calibration + ``daily_load`` over those 5 years
-                   (``profile.training_loads.derive_loads``, run in the executor), then
+                   (``derive_loads``, run in the executor by the profile), then
                    ``fitness_fatigue`` (target <= 5,000x fmean-5y)
 ``anchors-5y``     what it derives when only the HR anchors moved (the morning resting-HR
                    baseline, after a measurement): the merged sessions are reused, the
@@ -56,12 +56,10 @@ sys.path.insert(
 from physiology.training_load import (
     SessionRecord,
     banister_trimp,
-    daily_load,
-    fit_srpe_calibration,
+    derive_loads,
     fitness_fatigue,
     heart_rate_profile,
     merge_sessions,
-    srpe_pairs,
     training_history,
 )
 from physiology.training_session import SessionDetector, detect_sessions
@@ -155,17 +153,9 @@ def make_sessions(loads: dict[date, float], seed: int = 7) -> list[SessionRecord
     return out
 
 
-def derive(sessions: list[SessionRecord], merged: tuple[SessionRecord, ...] | None = None) -> dict:
-    """`profile.training_loads.derive_loads` (which imports Home Assistant) in plain calls."""
-    if merged is None:
-        merged = merge_sessions(sessions)
-    calibration = fit_srpe_calibration(srpe_pairs(merged, profile=PROFILE))
-    return daily_load(merged, tz=UTC, profile=PROFILE, calibration=calibration)
-
-
 def recompute(sessions: list[SessionRecord], day: date) -> object:
     """What a profile derives after its sessions changed, then the day's EWMA."""
-    return fitness_fatigue(derive(sessions), day)
+    return fitness_fatigue(derive_loads(tuple(sessions), PROFILE, UTC).daily, day)
 
 
 def median_s(func: Callable[[], object], repeat: int, inner: int) -> float:
@@ -201,7 +191,7 @@ def main() -> None:
     load_values = list(loads.values())
     sessions = make_sessions(loads)
     merged = merge_sessions(sessions)
-    daily = derive(sessions, merged)
+    daily = derive_loads(tuple(sessions), PROFILE, UTC, merged=merged).daily
 
     ref_2h = median_s(lambda: statistics.fmean(run_hr), args.repeat, 50)
     ref_5y = median_s(lambda: statistics.fmean(load_values), args.repeat, 200)
@@ -255,7 +245,11 @@ def main() -> None:
         ),
         (
             "anchors-5y",
-            median_s(lambda: derive(sessions, merged), args.repeat, 1),
+            median_s(
+                lambda: derive_loads(tuple(sessions), PROFILE, UTC, merged=merged),
+                args.repeat,
+                1,
+            ),
             ref_5y,
             "fmean-5y",
         ),

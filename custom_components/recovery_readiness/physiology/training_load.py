@@ -58,6 +58,7 @@ __all__ = [
     "AdviceKind",
     "AdviceReason",
     "DailyAdvice",
+    "DerivedLoads",
     "HeartRateProfile",
     "HrSource",
     "LoadMethod",
@@ -76,6 +77,7 @@ __all__ = [
     "banister_trimp",
     "daily_advice",
     "daily_load",
+    "derive_loads",
     "fit_srpe_calibration",
     "fitness_fatigue",
     "fitness_fatigue_days",
@@ -992,6 +994,55 @@ def merge_sessions(
         open_groups = [(e, g) for e, g in open_groups if all(g is not m for _, m in matches)]
         open_groups.append((merged_end, target))
     return tuple(sorted((_merge_group(g) for g in groups), key=lambda s: s.start.astimezone(UTC)))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DerivedLoads:
+    """What a person's stored sessions give under one set of HR anchors and one time zone.
+
+    Attributes:
+        sessions: the stored sessions this was derived from (compared by identity).
+        profile: the HR anchors used (None: no TRIMP from HR).
+        tz: the time zone of the local dates.
+        merged: the sessions with cross-source duplicates merged (:func:`merge_sessions`).
+        calibration: the person's sRPE-to-TRIMP fit (:func:`fit_srpe_calibration`), or None.
+        daily: TRIMP per local date (:func:`daily_load`; days without load absent).
+    """
+
+    sessions: tuple[SessionRecord, ...]
+    profile: HeartRateProfile | None
+    tz: tzinfo
+    merged: tuple[SessionRecord, ...]
+    calibration: SrpeCalibration | None
+    daily: Mapping[date, float]
+
+
+def derive_loads(
+    sessions: tuple[SessionRecord, ...],
+    profile: HeartRateProfile | None,
+    tz: tzinfo,
+    settings: TrainingSettings = DEFAULT_TRAINING_SETTINGS,
+    merged: tuple[SessionRecord, ...] | None = None,
+) -> DerivedLoads:
+    """Merge (unless ``merged`` is given), fit the sRPE calibration, sum TRIMP per day.
+
+    What a profile derives again when its sessions, HR anchors or time zone change; merging
+    depends on the sessions only, so ``merged`` from an earlier derivation of the same
+    sessions may be passed. Pure, on immutable inputs.
+    """
+    if merged is None:
+        merged = merge_sessions(sessions, settings=settings)
+    calibration = (
+        None if profile is None else fit_srpe_calibration(srpe_pairs(merged, profile=profile))
+    )
+    return DerivedLoads(
+        sessions=sessions,
+        profile=profile,
+        tz=tz,
+        merged=merged,
+        calibration=calibration,
+        daily=daily_load(merged, tz=tz, profile=profile, calibration=calibration),
+    )
 
 
 # --------------------------------------------------------------------------- fitness-fatigue

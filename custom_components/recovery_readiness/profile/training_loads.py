@@ -12,15 +12,14 @@ derives a new one in the executor:
   derivation and schedules a new one; the profile republishes when it is ready, and the
   training events wait for it, `current`).
 
-Merging depends on the sessions only, so an anchor change reuses the merged sessions.
+Merging depends on the sessions only, so an anchor change reuses the merged sessions. The
+derivation itself is `physiology.training_load.derive_loads` (pure).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, tzinfo
+from collections.abc import Callable
 from functools import partial
 from typing import Final
 
@@ -28,67 +27,17 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ..physiology.training_load import (
+    DerivedLoads,
     HeartRateProfile,
     SessionRecord,
-    SrpeCalibration,
     TrainingSettings,
-    daily_load,
-    fit_srpe_calibration,
-    merge_sessions,
-    srpe_pairs,
+    derive_loads,
 )
 
 MAX_ROUNDS: Final = 5
 """A background derivation tries this many times to catch up with inputs that keep moving."""
 
 type Inputs = tuple[tuple[SessionRecord, ...], HeartRateProfile | None]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DerivedLoads:
-    """What the sessions give under one set of HR anchors and one time zone.
-
-    Attributes:
-        sessions: the stored sessions this was derived from (compared by identity).
-        profile: the HR anchors used (None: no TRIMP from HR).
-        tz: the time zone of the local dates.
-        merged: the sessions with cross-source duplicates merged (`merge_sessions`).
-        calibration: the person's sRPE-to-TRIMP fit (`fit_srpe_calibration`), or None.
-        daily: TRIMP per local date (`daily_load`; days without load absent).
-    """
-
-    sessions: tuple[SessionRecord, ...]
-    profile: HeartRateProfile | None
-    tz: tzinfo
-    merged: tuple[SessionRecord, ...]
-    calibration: SrpeCalibration | None
-    daily: Mapping[date, float]
-
-
-def derive_loads(
-    sessions: tuple[SessionRecord, ...],
-    profile: HeartRateProfile | None,
-    tz: tzinfo,
-    settings: TrainingSettings,
-    merged: tuple[SessionRecord, ...] | None = None,
-) -> DerivedLoads:
-    """Merge (unless ``merged`` is given), fit the sRPE calibration, sum TRIMP per day.
-
-    Pure, on immutable inputs: safe in the executor.
-    """
-    if merged is None:
-        merged = tuple(merge_sessions(sessions, settings=settings))
-    calibration = (
-        None if profile is None else fit_srpe_calibration(srpe_pairs(merged, profile=profile))
-    )
-    return DerivedLoads(
-        sessions=sessions,
-        profile=profile,
-        tz=tz,
-        merged=merged,
-        calibration=calibration,
-        daily=daily_load(merged, tz=tz, profile=profile, calibration=calibration),
-    )
 
 
 class LoadDeriver:
